@@ -1,0 +1,3 @@
+from jasmine_proxy.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,168 @@
+"""The `jasmine-proxy` command line. Errors become one line on stderr and an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import socket
+import sys
+from collections.abc import Sequence
+
+from jasmine_proxy.config import DEFAULT_PORT, Settings, parse_backend_url
+from jasmine_proxy.errors import BackendUnavailable, ConfigError, JasmineError, exit_code
+from jasmine_proxy.extended import PendingGrammar
+
+logger = logging.getLogger("jasmine_proxy")
+
+SERVE_EXAMPLES = """\
+examples:
+  # relay to a MariaDB on this machine; clients log in as their own MariaDB users
+  jasmine-proxy serve --backend mysql://jasmine:secret@127.0.0.1:3306/app
+
+  # the same, configured from the environment, four processes sharing port 3307
+  JASMINE_BACKEND=mariadb://jasmine:secret@db.internal/app jasmine-proxy serve --workers 4
+
+  # TLS for clients (mariadb --ssl, pymysql ssl=...)
+  jasmine-proxy serve --backend mysql://jasmine@127.0.0.1 --tls-cert cert.pem --tls-key key.pem
+
+then connect:  mariadb -h 127.0.0.1 -P 3307 -u <user> -p
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="jasmine-proxy",
+        description="A MySQL wire-protocol proxy that compiles extended SQL into managed ETL.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser(
+        "serve",
+        help="accept MySQL clients and relay them to the backend",
+        description="Accept MySQL clients and relay them to the backend database. Ordinary "
+        "statements pass through unchanged; Jasmine's extended statements are answered here.",
+        epilog=SERVE_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    env = os.environ.get
+    serve.add_argument(
+        "--backend",
+        default=env("JASMINE_BACKEND"),
+        help="backend URL mysql://user:pass@host:port/db (also mysql+pymysql://, mariadb://); "
+        "the credentials are Jasmine's own service account [env JASMINE_BACKEND]",
+    )
+    serve.add_argument(
+        "--host",
+        default=env("JASMINE_HOST", "127.0.0.1"),
+        help="address to listen on [env JASMINE_HOST, default 127.0.0.1]",
+    )
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=int(env("JASMINE_PORT", str(DEFAULT_PORT))),
+        help=f"port to listen on; 0 picks a free one [env JASMINE_PORT, default {DEFAULT_PORT}]",
+    )
+    serve.add_argument(
+        "--workers", type=int, default=1, help="processes sharing the port (SO_REUSEPORT)"
+    )
+    serve.add_argument("--tls-cert", help="PEM certificate offered to clients that ask for TLS")
+    serve.add_argument("--tls-key", help="PEM private key for --tls-cert")
+    serve.add_argument(
+        "--proxy-protocol",
+        action="store_true",
+        help="send a PROXY protocol v1 header so the backend sees each client's address "
+        "(MariaDB: proxy_protocol_networks must include this host)",
+    )
+    serve.add_argument(
+        "--connect-timeout", type=float, default=10.0, help="seconds allowed for a login"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        return serve(args)
+    except (JasmineError, OSError) as exc:
+        print(f"jasmine-proxy: error: {describe(exc, args)}", file=sys.stderr)
+        return exit_code(exc)
+    except KeyboardInterrupt:
+        return 0
+
+
+def describe(exc: BaseException, args: argparse.Namespace) -> str:
+    if isinstance(exc, OSError) and exc.errno in (98, 48):  # EADDRINUSE (Linux, BSD)
+        return f"cannot listen on {args.host}:{args.port}: address already in use"
+    if isinstance(exc, OSError) and exc.errno == 99:  # EADDRNOTAVAIL
+        return f"cannot listen on {args.host}:{args.port}: address not available here"
+    return str(exc)
+
+
+def serve(args: argparse.Namespace) -> int:
+    from jasmine_proxy import wire
+
+    if not args.backend:
+        raise ConfigError(
+            "no backend: pass --backend mysql://user:pass@host:port/db or set JASMINE_BACKEND"
+        )
+    settings = Settings(
+        backend=parse_backend_url(args.backend),
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        tls_cert=args.tls_cert,
+        tls_key=args.tls_key,
+        proxy_protocol=args.proxy_protocol,
+        connect_timeout=args.connect_timeout,
+    )
+    version = check_backend(settings)
+
+    def announce(port: int) -> None:
+        logger.info(
+            "listening on %s:%d, relaying to %s (%s), %d worker%s",
+            settings.host,
+            port,
+            settings.backend.redacted(),
+            version,
+            settings.workers,
+            "" if settings.workers == 1 else "s",
+        )
+
+    wire.run(settings, PendingGrammar(), announce)
+    return 0
+
+
+def check_backend(settings: Settings) -> str:
+    """Reach the backend (and log in as the service account if one is given); its version."""
+    import pymysql
+
+    backend = settings.backend
+    where = f"{backend.host}:{backend.port}"
+    if not backend.user:
+        try:
+            with socket.create_connection((backend.host, backend.port), settings.connect_timeout):
+                return "version unknown"
+        except OSError as exc:
+            raise BackendUnavailable(f"cannot reach the backend at {where}: {exc}") from None
+    try:
+        conn = pymysql.connect(
+            host=backend.host,
+            port=backend.port,
+            user=backend.user,
+            password=backend.password,
+            database=backend.database,
+            connect_timeout=settings.connect_timeout,
+        )
+    except pymysql.err.OperationalError as exc:
+        code, message = exc.args[0], exc.args[-1]
+        if code in (2003, 2013):
+            raise BackendUnavailable(f"cannot reach the backend at {where}: {message}") from None
+        raise BackendUnavailable(f"backend at {where} refused the service account: {message}")
+    with conn:
+        return str(conn.get_server_info())

@@ -1,0 +1,45 @@
+"""Running Jasmine's extended statements: the seam between the wire front end and the core.
+
+The wire front end calls `Executor.execute` in a worker thread for each statement that
+`intercept.is_extended` recognised; the core behind it is synchronous and knows nothing of event
+loops. A result is `(rows, column_names)` or None for an OK packet; errors are `JasmineError`s.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from jasmine_proxy.errors import UnsupportedStatement
+
+Result = tuple[Sequence[Sequence[Any]], Sequence[str]] | None
+
+
+@dataclass(frozen=True)
+class ClientSession:
+    """Who sent the statement: the backend user it logged in as, and its connection id."""
+
+    user: str
+    connection_id: int
+    peer: str
+
+
+class Executor(Protocol):
+    def execute(self, sql: str, session: ClientSession) -> Result: ...
+
+
+class PendingGrammar:
+    """Answers every extended statement with 1235 until the grammar and catalog exist.
+
+    The statement is recognised, kept from the backend, and refused with a clear message; the
+    materialization statements themselves are the subject of the lifecycle issue.
+    """
+
+    def execute(self, sql: str, session: ClientSession) -> Result:
+        words = re.findall(r"[A-Za-z]+", sql)[:3]
+        raise UnsupportedStatement(
+            f"{' '.join(words).upper()}: Jasmine's extended statements are recognised "
+            "but not available in this version"
+        )

@@ -1,0 +1,158 @@
+"""The connection phase: tie a new client to a fresh backend connection, then hand over to the relay.
+
+The backend is connected first, so the client sees the backend's own greeting: its version, its
+thread id (so `CONNECTION_ID()` and `KILL id` agree with what the client was told), its scramble
+and auth plugin. Only capabilities the relay cannot honour are changed (compression; TLS is
+offered when the proxy has a certificate). The client's credentials then go to the backend, which
+checks them against its own users and grants: Jasmine keeps no user list.
+
+Up to the client's first answer the sockets are read with exact sizes, never ahead: a TLS
+ClientHello that arrives in the same segment as the SSL request therefore stays in the socket for
+the TLS handshake (mysql-mimic's `start_tls` loses it, barakalon/mysql-mimic#17). The backend leg
+mirrors the client's choice: TLS when the client used TLS (and the backend offers it), plain
+otherwise, so an account created `REQUIRE SSL` cannot get in over plain text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import ssl
+
+from jasmine_proxy import protocol
+from jasmine_proxy.config import Settings
+from jasmine_proxy.relay import Answer, BackendSide, ClientSide, Link
+
+logger = logging.getLogger(__name__)
+
+
+class LoginAborted(Exception):
+    """The client or the backend closed or failed before the relay could start."""
+
+
+async def recv_exact(sock: socket.socket, n: int) -> bytes:
+    loop = asyncio.get_running_loop()
+    buf = bytearray()
+    while len(buf) < n:
+        chunk = await loop.sock_recv(sock, n - len(buf))
+        if not chunk:
+            raise LoginAborted("connection closed during handshake")
+        buf += chunk
+    return bytes(buf)
+
+
+async def recv_packet(sock: socket.socket) -> tuple[int, bytes]:
+    """One (seq, payload) packet, reading exactly its bytes and nothing after them."""
+    length, seq = protocol.header(await recv_exact(sock, 4))
+    return seq, await recv_exact(sock, length)
+
+
+async def connect_backend(settings: Settings, client: socket.socket) -> socket.socket:
+    """A connected, non-blocking socket to the backend (PROXY header sent if configured)."""
+    loop = asyncio.get_running_loop()
+    backend = settings.backend
+    infos = await loop.getaddrinfo(backend.host, backend.port, type=socket.SOCK_STREAM)
+    last: OSError = OSError(f"no address for {backend.host}")
+    for family, kind, proto, _, addr in infos:
+        sock = socket.socket(family, kind, proto)
+        sock.setblocking(False)
+        try:
+            await asyncio.wait_for(loop.sock_connect(sock, addr), settings.connect_timeout)
+        except (OSError, TimeoutError) as exc:
+            sock.close()
+            last = exc if isinstance(exc, OSError) else OSError(f"timed out connecting to {addr}")
+            continue
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if settings.proxy_protocol:
+            header = protocol.proxy_protocol_v1(client.getpeername()[:2], sock.getpeername()[:2])
+            await loop.sock_sendall(sock, header)
+        return sock
+    raise last
+
+
+async def refuse(client: socket.socket, code: int, message: str) -> None:
+    """Send an ERR packet in place of the greeting (as a server refusing a host does)."""
+    payload = protocol.error_payload(code, "HY000", message, protocol_41=False)
+    try:
+        await asyncio.get_running_loop().sock_sendall(client, protocol.frame(payload, 0))
+    except OSError:
+        pass
+
+
+def backend_tls_context() -> ssl.SSLContext:
+    """TLS towards the backend: encrypts; does not check the backend's certificate."""
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    return ctx
+
+
+async def open_link(
+    client: socket.socket,
+    settings: Settings,
+    answer: Answer,
+    tls: ssl.SSLContext | None,
+) -> Link:
+    """Run the handshake for `client`; return the Link relaying it. Closes `client` on failure."""
+    loop = asyncio.get_running_loop()
+    peer = "%s:%s" % client.getpeername()[:2]
+    try:
+        backend = await connect_backend(settings, client)
+    except OSError as exc:
+        where = f"{settings.backend.host}:{settings.backend.port}"
+        logger.warning("backend %s unreachable for %s: %s", where, peer, exc)
+        await refuse(client, 2003, f"Jasmine cannot reach the backend server at {where} ({exc})")
+        raise LoginAborted(str(exc)) from exc
+    try:
+        async with asyncio.timeout(settings.connect_timeout):
+            seq, greeting_payload = await recv_packet(backend)
+            if greeting_payload[:1] == b"\xff":  # the backend refused us (host blocked, too many)
+                await loop.sock_sendall(client, protocol.frame(greeting_payload, seq))
+                raise LoginAborted("backend refused the connection")
+            greeting = protocol.parse_greeting(greeting_payload)
+            offered = protocol.rewrite_greeting(greeting_payload, greeting, offer_tls=tls is not None)
+            await loop.sock_sendall(client, protocol.frame(offered, seq))
+            first_seq, first = await recv_packet(client)
+        return await _relay(client, backend, greeting, first_seq, first, settings, answer, tls)
+    except (OSError, ValueError, LoginAborted, TimeoutError) as exc:
+        backend.close()
+        client.close()
+        raise LoginAborted(str(exc)) from exc
+
+
+async def _relay(
+    client: socket.socket,
+    backend: socket.socket,
+    greeting: protocol.Greeting,
+    first_seq: int,
+    first: bytes,
+    settings: Settings,
+    answer: Answer,
+    tls: ssl.SSLContext | None,
+) -> Link:
+    loop = asyncio.get_running_loop()
+    link = Link(answer, "%s:%s" % client.getpeername()[:2])
+    link.thread_id = greeting.thread_id
+    client_tls = protocol.is_ssl_request(first)
+    backend_tls = client_tls and bool(greeting.capabilities & protocol.CLIENT_SSL)
+    if client_tls and tls is None:
+        raise LoginAborted("client asked for TLS, which this proxy does not offer")
+    if client_tls:  # the handshake response will come over TLS, through the relay
+        link.expect_response = True
+        link.strip_ssl = not backend_tls
+        link.seq_delta = 0 if backend_tls else 1
+    if backend_tls:
+        await loop.sock_sendall(backend, protocol.frame(first, first_seq))
+    await loop.create_connection(
+        lambda: BackendSide(link),
+        sock=backend,
+        ssl=backend_tls_context() if backend_tls else None,
+        server_hostname=settings.backend.host if backend_tls else None,
+    )
+    await loop.connect_accepted_socket(
+        lambda: ClientSide(link), client, ssl=tls if client_tls else None
+    )
+    if not client_tls:
+        link.forward_response(first_seq, first)
+    return link

@@ -1,0 +1,95 @@
+"""Every use of mysql-mimic, in one place: encoding Jasmine's own answers.
+
+mysql-mimic 3.0.5 is used for what it does well, packet encoding of result sets, OK and ERR
+packets. Its `Session`/`Connection` command path is *not* used for pass-through, because of
+defects measured against it (each is covered by a test in tests/test_fidelity.py so that an
+upgrade cannot bring one back through this module):
+
+* it parses every query with sqlglot and answers BEGIN/COMMIT/ROLLBACK, SET, USE, KILL, SHOW,
+  DESCRIBE and information_schema itself; the relay forwards raw packets instead;
+* it claims autocommit off at handshake, cannot send the backend's OK-packet fields, sends one
+  result set per command, reduces column metadata and breaks rows of 16 MiB or more; the relay
+  forwards the backend's greeting and answers byte for byte;
+* its prepared-statement emulation pastes parameters into SQL unescaped; the relay passes
+  COM_STMT_* to the backend, which binds them natively;
+* after a failed login it keeps the connection open; the relay closes it on the backend's ERR;
+* its `start_tls` loses a ClientHello that arrives with the SSL request; `login` reads the
+  handshake with exact sizes and starts TLS on the untouched socket instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
+from mysql_mimic import packets
+from mysql_mimic.results import ensure_result_set
+from mysql_mimic.types import Capabilities, ServerStatus
+
+from jasmine_proxy import protocol
+from jasmine_proxy.errors import JasmineError, mysql_error
+from jasmine_proxy.extended import ClientSession, Executor, Result
+
+if TYPE_CHECKING:
+    from jasmine_proxy.relay import Link
+
+logger = logging.getLogger(__name__)
+
+_AUTOCOMMIT = ServerStatus.SERVER_STATUS_AUTOCOMMIT
+
+
+class Answerer:
+    """Runs an extended statement through the executor (in a thread) and encodes the answer."""
+
+    def __init__(self, executor: Executor) -> None:
+        self.executor = executor
+
+    async def __call__(self, statement: bytes, link: Link) -> bytes:
+        sql = statement.decode("utf-8", "replace")
+        session = ClientSession(user=link.user, connection_id=link.thread_id, peer=link.peer)
+        caps = Capabilities(link.client_caps)
+        try:
+            result = await asyncio.to_thread(self.executor.execute, sql, session)
+            return _frame_all(await encode_result(result, caps))
+        except Exception as exc:
+            if not isinstance(exc, JasmineError):
+                logger.exception("extended statement failed unexpectedly: %s", sql[:200])
+            code, sqlstate, message = mysql_error(exc)
+            protocol_41 = bool(caps & Capabilities.CLIENT_PROTOCOL_41)
+            err = protocol.error_payload(code, sqlstate, message, protocol_41=protocol_41)
+            return protocol.frame(err, 1)
+
+
+async def encode_result(result: Result, caps: Capabilities) -> list[bytes]:
+    """The payloads of a text-protocol answer: an OK packet, or a whole result set."""
+    status = _AUTOCOMMIT  # Jasmine's statements never leave a transaction open
+    rs = await ensure_result_set(result)
+    if not rs:
+        return [packets.make_ok(capabilities=caps, status_flags=status)]
+    deprecate_eof = Capabilities.CLIENT_DEPRECATE_EOF in caps
+    out = [packets.make_column_count(capabilities=caps, column_count=len(rs.columns))]
+    charset = packets.CharacterSet.utf8mb4
+    for col in rs.columns:
+        out.append(
+            packets.make_column_definition_41(
+                server_charset=charset,
+                name=col.name,
+                column_type=col.type,
+                character_set=col.character_set,
+            )
+        )
+    if not deprecate_eof:
+        out.append(packets.make_eof(capabilities=caps, status_flags=status))
+    rows = rs.rows
+    assert isinstance(rows, (list, tuple))
+    out.extend(packets.make_text_resultset_row(row, rs.columns) for row in rows)
+    if deprecate_eof:
+        out.append(packets.make_ok(capabilities=caps, status_flags=status, eof=True))
+    else:
+        out.append(packets.make_eof(capabilities=caps, status_flags=status))
+    return out
+
+
+def _frame_all(payloads: list[bytes]) -> bytes:
+    return b"".join(protocol.frame(p, seq) for seq, p in enumerate(payloads, start=1))

@@ -1,0 +1,156 @@
+"""MySQL client/server protocol facts the relay needs, as pure functions over bytes.
+
+The relay never decodes rows or re-encodes answers; it only needs to find packet boundaries,
+adjust a few capability bits in the login packets, and build an ERR packet of its own when the
+backend cannot answer. Everything here works without a socket and is tested that way.
+
+>>> frame(b"\\x0e", 0)
+b'\\x01\\x00\\x00\\x00\\x0e'
+"""
+
+from __future__ import annotations
+
+import struct
+from typing import NamedTuple
+
+MAX_PAYLOAD = 0xFFFFFF  # a payload this long continues in the next packet
+
+# Capability flags (protocol 4.1).
+CLIENT_LONG_PASSWORD = 1
+CLIENT_CONNECT_WITH_DB = 1 << 3
+CLIENT_COMPRESS = 1 << 5
+CLIENT_PROTOCOL_41 = 1 << 9
+CLIENT_SSL = 1 << 11
+CLIENT_TRANSACTIONS = 1 << 13
+CLIENT_MULTI_RESULTS = 1 << 17
+CLIENT_PLUGIN_AUTH = 1 << 19
+CLIENT_SESSION_TRACK = 1 << 23
+CLIENT_DEPRECATE_EOF = 1 << 24
+CLIENT_ZSTD_COMPRESSION = 1 << 26
+CLIENT_QUERY_ATTRIBUTES = 1 << 27
+
+#: Capabilities a relay that does not decompress cannot pass on.
+UNRELAYABLE = CLIENT_COMPRESS | CLIENT_ZSTD_COMPRESSION
+
+# Commands.
+COM_QUIT = 0x01
+COM_QUERY = 0x03
+
+# First byte of a server packet.
+OK = 0x00
+ERR = 0xFF
+EOF = 0xFE  # also: auth switch request during login
+
+SSL_REQUEST_LENGTH = 32
+
+
+class Greeting(NamedTuple):
+    """The parts of a server's HandshakeV10 the relay looks at."""
+
+    version: str
+    thread_id: int
+    capabilities: int
+    charset: int
+    status: int
+    caps_offsets: tuple[int, int]  # where the lower and upper 16 capability bits sit
+
+
+def frame(payload: bytes, seq: int) -> bytes:
+    """One packet: 3-byte length, sequence id, payload (payload shorter than 16 MiB)."""
+    return struct.pack("<I", len(payload) | (seq & 0xFF) << 24) + payload
+
+
+def header(data: bytes | bytearray | memoryview, pos: int = 0) -> tuple[int, int]:
+    """(payload length, sequence id) of the packet whose header starts at `pos`."""
+    return data[pos] | data[pos + 1] << 8 | data[pos + 2] << 16, data[pos + 3]
+
+
+def split_packets(buf: bytearray) -> list[tuple[int, bytes]]:
+    """Remove and return every complete (seq, payload) packet at the front of `buf`."""
+    out = []
+    while len(buf) >= 4:
+        length, seq = header(buf)
+        if len(buf) < 4 + length:
+            break
+        out.append((seq, bytes(buf[4 : 4 + length])))
+        del buf[: 4 + length]
+    return out
+
+
+def parse_greeting(payload: bytes) -> Greeting:
+    """Read a HandshakeV10 greeting. Raises ValueError on anything else."""
+    if not payload or payload[0] != 10:
+        raise ValueError(f"unsupported handshake protocol {payload[:1]!r}")
+    end = payload.index(b"\0", 1)
+    version = payload[1:end].decode("utf-8", "replace")
+    pos = end + 1
+    thread_id = struct.unpack_from("<I", payload, pos)[0]
+    pos += 4 + 8 + 1  # thread id, scramble part 1, filler
+    lower_at = pos
+    caps = struct.unpack_from("<H", payload, pos)[0]
+    charset = status = 0
+    upper_at = -1
+    if len(payload) > pos + 2:
+        charset = payload[pos + 2]
+        status = struct.unpack_from("<H", payload, pos + 3)[0]
+        upper_at = pos + 5
+        caps |= struct.unpack_from("<H", payload, upper_at)[0] << 16
+    return Greeting(version, thread_id, caps, charset, status, (lower_at, upper_at))
+
+
+def rewrite_greeting(payload: bytes, greeting: Greeting, *, offer_tls: bool) -> bytes:
+    """The backend's greeting with the capabilities this relay cannot honour cleared.
+
+    Compression is cleared (the relay does not decompress); CLIENT_SSL says whether the proxy
+    itself offers TLS to clients. Everything else (version, thread id, scramble, status, auth
+    plugin, MariaDB's extended capabilities) reaches the client as the backend sent it.
+    """
+    caps = greeting.capabilities & ~UNRELAYABLE
+    caps = caps | CLIENT_SSL if offer_tls else caps & ~CLIENT_SSL
+    out = bytearray(payload)
+    lower_at, upper_at = greeting.caps_offsets
+    struct.pack_into("<H", out, lower_at, caps & 0xFFFF)
+    if upper_at >= 0:
+        struct.pack_into("<H", out, upper_at, caps >> 16)
+    return bytes(out)
+
+
+def client_capabilities(payload: bytes) -> int:
+    """Capability flags of a HandshakeResponse41 or SSLRequest."""
+    if len(payload) < 4:
+        raise ValueError("handshake response too short")
+    return int(struct.unpack_from("<I", payload)[0])
+
+
+def is_ssl_request(payload: bytes) -> bool:
+    """True for the short packet a client sends to ask for TLS before its credentials."""
+    return len(payload) == SSL_REQUEST_LENGTH and bool(client_capabilities(payload) & CLIENT_SSL)
+
+
+def set_client_capabilities(payload: bytes, caps: int) -> bytes:
+    """A HandshakeResponse41/SSLRequest with its capability flags replaced."""
+    return struct.pack("<I", caps) + payload[4:]
+
+
+def error_payload(code: int, sqlstate: str, message: str, *, protocol_41: bool = True) -> bytes:
+    """An ERR packet's payload (the SQLSTATE marker only for protocol-4.1 clients)."""
+    body = struct.pack("<BH", ERR, code)
+    if protocol_41:
+        body += b"#" + sqlstate.encode("ascii")[:5].ljust(5, b"0")
+    return body + message.encode("utf-8", "replace")
+
+
+def proxy_protocol_v1(src: tuple[str, int], dst: tuple[str, int]) -> bytes:
+    """A PROXY protocol v1 header announcing the client's real address to the backend."""
+    family = "TCP6" if ":" in src[0] else "TCP4"
+    if (":" in dst[0]) != (":" in src[0]):
+        return b"PROXY UNKNOWN\r\n"
+    return f"PROXY {family} {src[0]} {dst[0]} {src[1]} {dst[1]}\r\n".encode("ascii")
+
+
+def handshake_username(response: bytes) -> str:
+    """The user name in a HandshakeResponse41, empty if there is none."""
+    if len(response) <= 32:
+        return ""
+    end = response.find(b"\0", 32)
+    return response[32 : end if end >= 0 else None].decode("utf-8", "replace")
