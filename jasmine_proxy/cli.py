@@ -163,6 +163,8 @@ def check_backend(settings: Settings) -> str:
         code, message = exc.args[0], exc.args[-1]
         if code in (2003, 2013):
             raise BackendUnavailable(f"cannot reach the backend at {where}: {message}") from None
-        raise BackendUnavailable(f"backend at {where} refused the service account: {message}")
+        raise BackendUnavailable(
+            f"backend at {where} refused the service account: {message}"
+        ) from None
     with conn:
         return str(conn.get_server_info())

@@ -1,7 +1,8 @@
 """Settings: one frozen dataclass built from command-line flags and the environment.
 
->>> parse_backend_url("mysql://etl:s3cret@db.internal:3306/app")
-BackendURL(scheme='mysql', host='db.internal', port=3306, user='etl', password='s3cret', database='app')
+>>> parse_backend_url("mysql://etl:s3cret@db.internal:3306/app")  # doctest: +NORMALIZE_WHITESPACE
+BackendURL(scheme='mysql', host='db.internal', port=3306, user='etl', password='s3cret',
+           database='app')
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The connection phase: tie a new client to a fresh backend connection, then hand over to the relay.
+"""The connection phase: tie a new client to a fresh backend connection, then start the relay.
 
 The backend is connected first, so the client sees the backend's own greeting: its version, its
 thread id (so `CONNECTION_ID()` and `KILL id` agree with what the client was told), its scramble
@@ -96,7 +96,7 @@ async def open_link(
 ) -> Link:
     """Run the handshake for `client`; return the Link relaying it. Closes `client` on failure."""
     loop = asyncio.get_running_loop()
-    peer = "%s:%s" % client.getpeername()[:2]
+    peer = "{}:{}".format(*client.getpeername()[:2])
     try:
         backend = await connect_backend(settings, client)
     except OSError as exc:
@@ -111,7 +111,9 @@ async def open_link(
                 await loop.sock_sendall(client, protocol.frame(greeting_payload, seq))
                 raise LoginAborted("backend refused the connection")
             greeting = protocol.parse_greeting(greeting_payload)
-            offered = protocol.rewrite_greeting(greeting_payload, greeting, offer_tls=tls is not None)
+            offered = protocol.rewrite_greeting(
+                greeting_payload, greeting, offer_tls=tls is not None
+            )
             await loop.sock_sendall(client, protocol.frame(offered, seq))
             first_seq, first = await recv_packet(client)
         return await _relay(client, backend, greeting, first_seq, first, settings, answer, tls)
@@ -132,7 +134,7 @@ async def _relay(
     tls: ssl.SSLContext | None,
 ) -> Link:
     loop = asyncio.get_running_loop()
-    link = Link(answer, "%s:%s" % client.getpeername()[:2])
+    link = Link(answer, "{}:{}".format(*client.getpeername()[:2]))
     link.thread_id = greeting.thread_id
     client_tls = protocol.is_ssl_request(first)
     backend_tls = client_tls and bool(greeting.capabilities & protocol.CLIENT_SSL)

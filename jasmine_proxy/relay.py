@@ -261,9 +261,9 @@ class BackendSide(asyncio.Protocol):
             self.link.client.pause_reading()
 
     def resume_writing(self) -> None:
-        if self.link.client is not None and not self.link.client.is_closing():
-            if self.link._held is None:
-                self.link.client.resume_reading()
+        client = self.link.client
+        if client is not None and not client.is_closing() and self.link._held is None:
+            client.resume_reading()
 
     def eof_received(self) -> bool:
         return False

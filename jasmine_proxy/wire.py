@@ -21,7 +21,8 @@ import signal
 import socket
 import ssl
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from jasmine_proxy.config import Settings
 from jasmine_proxy.extended import Executor
@@ -67,7 +68,9 @@ async def serve(
     stop = stop or asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    tls = tls_context(settings.tls_cert, settings.tls_key) if settings.tls_cert else None
+    tls = None
+    if settings.tls_cert and settings.tls_key:
+        tls = tls_context(settings.tls_cert, settings.tls_key)
     answer = Answerer(executor)
     links: set[Link] = set()
     tasks: set[asyncio.Task[None]] = set()
@@ -145,10 +148,10 @@ def _fork_workers(settings: Settings, listener: socket.socket, executor: Executo
     return children
 
 
-def _run_loop(main: object) -> None:
+def _run_loop(main: Coroutine[Any, Any, None]) -> None:
     try:
         import uvloop
     except ImportError:  # pragma: no cover - uvloop is a dependency except on Windows
-        asyncio.run(main)  # type: ignore[arg-type]
+        asyncio.run(main)
         return
     uvloop.run(main)

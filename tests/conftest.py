@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -40,14 +40,27 @@ def proxy() -> Iterator[Proxy]:
 
 
 @pytest.fixture
-def database() -> Iterator[str]:
+def make_database() -> Iterator[Callable[[], str]]:
+    """Creates fresh databases on demand; drops them all afterwards."""
+    names: list[str] = []
+
+    def make() -> str:
+        names.append(f"jt_{uuid.uuid4().hex[:10]}")
+        with direct() as conn, conn.cursor() as cur:
+            cur.execute(f"CREATE DATABASE `{names[-1]}`")
+        return names[-1]
+
+    yield make
+    with direct() as conn, conn.cursor() as cur:
+        cur.execute("SET SESSION lock_wait_timeout = 20")  # a leaked lock fails, not hangs
+        for name in names:
+            cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
+
+
+@pytest.fixture
+def database(make_database: Callable[[], str]) -> str:
     """A fresh database, dropped afterwards."""
-    name = f"jt_{uuid.uuid4().hex[:10]}"
-    with direct() as conn, conn.cursor() as cur:
-        cur.execute(f"CREATE DATABASE `{name}`")
-    yield name
-    with direct() as conn, conn.cursor() as cur:
-        cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
+    return make_database()
 
 
 @pytest.fixture
@@ -55,7 +68,7 @@ def user(database: str) -> Iterator[tuple[str, str]]:
     """A backend user with a password and all privileges on `database` only; dropped after."""
     name, password = f"ju_{uuid.uuid4().hex[:8]}", "pw-" + uuid.uuid4().hex[:8]
     with direct() as conn, conn.cursor() as cur:
-        cur.execute(f"CREATE USER '{name}'@'%' IDENTIFIED BY %s", (password,))
+        cur.execute(f"CREATE USER '{name}'@'%%' IDENTIFIED BY %s", (password,))
         cur.execute(f"GRANT ALL ON `{database}`.* TO '{name}'@'%'")
     yield name, password
     with direct() as conn, conn.cursor() as cur:

@@ -27,7 +27,9 @@ _LISTENING = re.compile(r"listening on (\S+):(\d+)")
 def mariadb_reason() -> str | None:
     """None if the shared MariaDB answers as root; otherwise why not."""
     try:
-        pymysql.connect(host=MARIADB_HOST, port=MARIADB_PORT, user="root", connect_timeout=3).close()
+        pymysql.connect(
+            host=MARIADB_HOST, port=MARIADB_PORT, user="root", connect_timeout=3
+        ).close()
     except Exception as exc:
         return f"no MariaDB at {MARIADB_HOST}:{MARIADB_PORT} as root: {exc}"
     return None
@@ -94,12 +96,12 @@ class Proxy:
 
     def connect(self, **kwargs: object) -> pymysql.connections.Connection:
         kwargs.setdefault("user", "root")
-        return pymysql.connect(host="127.0.0.1", port=self.port, **kwargs)  # type: ignore[arg-type]
+        return pymysql.connect(host="127.0.0.1", port=self.port, **kwargs)
 
 
 def direct(**kwargs: object) -> pymysql.connections.Connection:
     kwargs.setdefault("user", "root")
-    return pymysql.connect(host=MARIADB_HOST, port=MARIADB_PORT, **kwargs)  # type: ignore[arg-type]
+    return pymysql.connect(host=MARIADB_HOST, port=MARIADB_PORT, **kwargs)
 
 
 def wait_until(predicate: object, timeout: float = 10, interval: float = 0.05) -> bool:
