@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import socket
 import sys
 from collections.abc import Sequence
@@ -87,6 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # until the event loop takes over the signals: a SIGTERM during start-up is a clean exit too
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         return serve(args)
     except (JasmineError, OSError) as exc:

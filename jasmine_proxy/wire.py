@@ -61,11 +61,11 @@ async def serve(
     settings: Settings,
     listener: socket.socket,
     executor: Executor,
-    stop: asyncio.Event | None = None,
+    ready: Callable[[], None] = lambda: None,
 ) -> None:
-    """Accept and relay clients on `listener` until SIGINT/SIGTERM (or `stop` is set)."""
+    """Accept and relay clients on `listener` until SIGINT/SIGTERM; `ready()` once handling them."""
     loop = asyncio.get_running_loop()
-    stop = stop or asyncio.Event()
+    stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     tls = None
@@ -96,6 +96,7 @@ async def serve(
             task.add_done_callback(tasks.discard)
 
     acceptor = loop.create_task(accept())
+    ready()
     try:
         await stop.wait()
     finally:
@@ -116,9 +117,8 @@ def run(settings: Settings, executor: Executor, announce: Callable[[int], None])
     listener = listen(settings.host, settings.port)
     port = listener.getsockname()[1]
     children = [] if settings.workers == 1 else _fork_workers(settings, listener, executor)
-    announce(port)
     try:
-        _run_loop(serve(settings, listener, executor))
+        _run_loop(serve(settings, listener, executor, lambda: announce(port)))
     finally:
         for pid in children:
             with contextlib.suppress(ProcessLookupError):
