@@ -43,8 +43,6 @@ def test_backend_gone_while_a_query_runs(relay: CuttableRelay, cut_proxy: Proxy)
         cur.execute("SELECT 1")
         cur.fetchall()
         started = time.monotonic()
-        cur._query_pending = True  # type: ignore[attr-defined]
-        conn.send_query_only = True  # type: ignore[attr-defined]
         conn._execute_command(pymysql.constants.COMMAND.COM_QUERY, "SELECT SLEEP(10)")
         time.sleep(0.3)
         relay.cut()
@@ -80,7 +78,8 @@ def test_client_vanishing_mid_result_frees_its_backend(proxy: Proxy) -> None:
     cur.execute("SELECT seq, REPEAT('x', 100) FROM mysql.seq_1_to_2000000")
     assert cur.fetchone() is not None
     sock, rfile = conn._sock, conn._rfile
-    assert sock is not None and rfile is not None
+    assert sock is not None
+    assert rfile is not None
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
     cur._result = conn._result = conn._sock = conn._rfile = None  # pymysql must not read on
     rfile.close()
