@@ -136,6 +136,7 @@ async def _relay(
     loop = asyncio.get_running_loop()
     link = Link(answer, "{}:{}".format(*client.getpeername()[:2]))
     link.thread_id = greeting.thread_id
+    link.server_caps = greeting.capabilities
     client_tls = protocol.is_ssl_request(first)
     backend_tls = client_tls and bool(greeting.capabilities & protocol.CLIENT_SSL)
     if client_tls and tls is None:

@@ -61,6 +61,8 @@ class Link:
         self._login_client = bytearray()
         self._login_backend = bytearray()
         # command phase
+        self.server_caps = 0
+        self._attrs = 0  # query attributes negotiated: the empty set's 2 bytes precede the text
         self._skip = 0  # payload bytes of the current client packet still to forward
         self._partial = b""  # an incomplete header or statement prefix
         self._held: bytearray | None = None  # client bytes kept back while answering
@@ -80,6 +82,8 @@ class Link:
         if self.strip_ssl:
             payload = protocol.set_client_capabilities(payload, caps & ~protocol.CLIENT_SSL)
         self.client_caps = caps
+        if caps & self.server_caps & protocol.CLIENT_QUERY_ATTRIBUTES:
+            self._attrs = 2
         self.user = protocol.handshake_username(payload)
         self.backend.write(protocol.frame(payload, seq - self.seq_delta))
 
@@ -149,15 +153,19 @@ class Link:
                     break
                 command = data[pos + 4]
                 self._awaiting = command not in _UNANSWERED
-                if command == protocol.COM_QUERY and self._maybe_ours(data, n, pos, length):
-                    need = min(length, PEEK + 1)
-                    if pos + 4 + need > n:
+                if command == protocol.COM_QUERY and length < protocol.MAX_PAYLOAD:
+                    text = pos + 5 + self._attrs  # where the statement text starts
+                    end = pos + 4 + length
+                    need = min(end, text + PEEK)
+                    if text >= n or (need > n and might_be_extended(data[text])):
                         break  # wait for enough of the statement to decide
-                    if is_extended(data[pos + 5 : pos + 4 + need]):
-                        if pos + 4 + length > n:
+                    if self._attrs and data[pos + 5 : text] != b"\x00\x01":
+                        pass  # a statement with query attributes: never Jasmine's
+                    elif might_be_extended(data[text]) and is_extended(data[text:need]):
+                        if end > n:
                             break  # wait for the whole statement
                         backend.write(data[:pos])
-                        self._take(data[pos + 5 : pos + 4 + length], data[pos + 4 + length :])
+                        self._take(data[text:end], data[end:])
                         return
             pos += 4 + length
         if pos > n:  # forwarded a packet header; its payload continues in later chunks
@@ -168,10 +176,6 @@ class Link:
             if pos:
                 backend.write(data[:pos])
             self._partial = data[pos:]
-
-    @staticmethod
-    def _maybe_ours(data: bytes, n: int, pos: int, length: int) -> bool:
-        return length < protocol.MAX_PAYLOAD and (pos + 5 >= n or might_be_extended(data[pos + 5]))
 
     def _take(self, statement: bytes, rest: bytes) -> None:
         """Answer `statement` ourselves; hold everything after it until the answer is sent."""
