@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+
 import pytest
 
 from jasmine_proxy import protocol
@@ -117,5 +118,6 @@ def test_query_attributes_prefix() -> None:
 def test_answer_waits_for_held_bytes() -> None:
     stream = OURS + command(b"\x03SELECT 'after'")
     backend, answered, client = asyncio.run(feed(stream, len(stream)))
+    assert len(answered) == 1
     assert backend == command(b"\x03SELECT 'after'")
     assert client == b"<answer>"
