@@ -107,8 +107,6 @@ async def serve(
         for task in list(tasks):
             task.cancel()
         await asyncio.gather(acceptor, *tasks, return_exceptions=True)
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(sig)
     logger.info("jasmine-proxy (pid %d) stopped", os.getpid())
 
 
@@ -120,6 +118,8 @@ def run(settings: Settings, executor: Executor, announce: Callable[[int], None])
     try:
         _run_loop(serve(settings, listener, executor, lambda: announce(port)))
     finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):  # a second signal while stopping: ignored
+            signal.signal(sig, signal.SIG_IGN)
         for pid in children:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)
