@@ -24,17 +24,32 @@ _EXTENDED = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 
-#: Bytes an extended statement can start with; anything else is decided in one comparison.
-_FIRST = frozenset(b"cCaArRdDeEsS \t\r\n/#-")
+#: Bytes a gap (whitespace or comment) can start with.
+_GAP_START = frozenset(b" \t\r\n/#-")
+#: The first two letters of each leading keyword, in any case: SELECT and SET fail at "se".
+_KEYWORD_START = frozenset(
+    bytes((a, b))
+    for word in (b"cr", b"al", b"re", b"dr", b"ex", b"sh")
+    for a in (word[0], word[0] - 32)
+    for b in (word[1], word[1] - 32)
+)
 
 
 def is_extended(statement: bytes | bytearray | memoryview) -> bool:
     """True if `statement` (the text of a COM_QUERY, or its first PEEK bytes) is Jasmine's."""
-    if not statement or statement[0] not in _FIRST:
+    if not might_be_extended(statement, 0):
         return False
     return _EXTENDED.match(bytes(statement[:PEEK])) is not None
 
 
-def might_be_extended(first_byte: int) -> bool:
-    """False when a statement starting with this byte cannot be Jasmine's."""
-    return first_byte in _FIRST
+def might_be_extended(data: bytes | bytearray | memoryview, i: int) -> bool:
+    """False when a statement whose text starts at data[i] cannot be Jasmine's.
+
+    Decides nearly every ordinary statement from its first two bytes, so the relay can pass
+    it on without looking further.
+    """
+    if i >= len(data):
+        return False
+    if data[i] in _GAP_START:
+        return True
+    return i + 1 >= len(data) or bytes(data[i : i + 2]) in _KEYWORD_START

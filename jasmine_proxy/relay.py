@@ -132,6 +132,14 @@ class Link:
             return
         skip = self._skip
         n = len(data)
+        if not skip and not self._partial and n > 6 and not self._attrs and data[3] == 0:
+            # the usual case: exactly one whole command that is plainly not Jasmine's
+            if n == 4 + (data[0] | data[1] << 8 | data[2] << 16) and (
+                data[4] != protocol.COM_QUERY or not might_be_extended(data, 5)
+            ):
+                self._awaiting = data[4] not in _UNANSWERED
+                self.backend.write(data)  # type: ignore[union-attr]
+                return
         if skip >= n and not self._partial:
             self._skip = skip - n
             self.backend.write(data)  # type: ignore[union-attr]
@@ -157,11 +165,12 @@ class Link:
                     text = pos + 5 + self._attrs  # where the statement text starts
                     end = pos + 4 + length
                     need = min(end, text + PEEK)
-                    if text >= n or (need > n and might_be_extended(data[text])):
+                    undecided = text + 1 >= n or (need > n and might_be_extended(data, text))
+                    if end > n and undecided:
                         break  # wait for enough of the statement to decide
                     if self._attrs and data[pos + 5 : text] != b"\x00\x01":
                         pass  # a statement with query attributes: never Jasmine's
-                    elif might_be_extended(data[text]) and is_extended(data[text:need]):
+                    elif might_be_extended(data, text) and is_extended(data[text:need]):
                         if end > n:
                             break  # wait for the whole statement
                         backend.write(data[:pos])
@@ -170,6 +179,9 @@ class Link:
             pos += 4 + length
         if pos > n:  # forwarded a packet header; its payload continues in later chunks
             self._skip = pos - n
+            backend.write(data)
+        elif pos == n:
+            self._skip = 0
             backend.write(data)
         else:
             self._skip = 0

@@ -78,6 +78,8 @@ ORDINARY = [
     command(b"\x03  select * from materialization"),
     command(b"\x0e"),  # COM_PING
     command(b"\x16SELECT ?"),
+    command(b"\x03s"),  # one-byte statements are decided without waiting for more
+    command(b"\x03"),
     protocol.frame(b"", 0),  # an empty packet: passes as it is
 ]
 OURS = command(b"\x03 /* x */ SHOW MATERIALIZATIONS LIKE 'a%'")
