@@ -132,14 +132,10 @@ class Link:
             return
         skip = self._skip
         n = len(data)
-        if not skip and not self._partial and n > 6 and not self._attrs and data[3] == 0:
-            # the usual case: exactly one whole command that is plainly not Jasmine's
-            if n == 4 + (data[0] | data[1] << 8 | data[2] << 16) and (
-                data[4] != protocol.COM_QUERY or not might_be_extended(data, 5)
-            ):
-                self._awaiting = data[4] not in _UNANSWERED
-                self.backend.write(data)  # type: ignore[union-attr]
-                return
+        if self._plain_command(data, n):  # the usual case, decided at once
+            self._awaiting = data[4] not in _UNANSWERED
+            self.backend.write(data)  # type: ignore[union-attr]
+            return
         if skip >= n and not self._partial:
             self._skip = skip - n
             self.backend.write(data)  # type: ignore[union-attr]
@@ -149,6 +145,18 @@ class Link:
             self._partial = b""
             n = len(data)
         self._walk(data, n, skip)
+
+    def _plain_command(self, data: bytes, n: int) -> bool:
+        """True if `data` is exactly one whole command that is plainly not Jasmine's."""
+        return (
+            n > 6
+            and not self._skip
+            and not self._partial
+            and not self._attrs
+            and data[3] == 0
+            and n == 4 + (data[0] | data[1] << 8 | data[2] << 16)
+            and (data[4] != protocol.COM_QUERY or not might_be_extended(data, 5))
+        )
 
     def _walk(self, data: bytes, n: int, pos: int) -> None:
         """Find command starts in `data` from `pos` on; forward all but a Jasmine statement."""
