@@ -415,8 +415,8 @@ def server_version() -> str:
 Sampler = Callable[[], int]
 
 
-def point_sampler(conn: Any, seed: int) -> Sampler:
-    cur, rng = conn.cursor(), random.Random(seed)
+def point_sampler(conn: Any, seed: int, cursor: Any = None) -> Sampler:
+    cur, rng = cursor or conn.cursor(), random.Random(seed)
 
     def sample() -> int:
         key = rng.randint(1, ROWS)
@@ -445,16 +445,8 @@ def range_sampler(conn: Any, seed: int) -> Sampler:
 
 
 def prepared_sampler(conn: Any, seed: int) -> Sampler:
-    cur, rng = conn.cursor(prepared=True), random.Random(seed)
-
-    def sample() -> int:
-        key = rng.randint(1, ROWS)
-        started = time.perf_counter_ns()
-        cur.execute(POINT_SQL, (key,))
-        cur.fetchall()
-        return time.perf_counter_ns() - started
-
-    return sample
+    """The point SELECT as a server-side prepared statement (mysql-connector, prepared=True)."""
+    return point_sampler(conn, seed, conn.cursor(prepared=True))
 
 
 def connector_flavour() -> tuple[bool, str]:
