@@ -36,7 +36,6 @@ def build_parser() -> argparse.ArgumentParser:
         prog="jasmine-proxy",
         description="A MySQL wire-protocol proxy that compiles extended SQL into managed ETL.",
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser(
         "serve",
@@ -47,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     env = os.environ.get
+    serve.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     serve.add_argument(
         "--backend",
         default=env("JASMINE_BACKEND"),

@@ -96,7 +96,11 @@ async def open_link(
 ) -> Link:
     """Run the handshake for `client`; return the Link relaying it. Closes `client` on failure."""
     loop = asyncio.get_running_loop()
-    peer = "{}:{}".format(*client.getpeername()[:2])
+    try:
+        peer = "{}:{}".format(*client.getpeername()[:2])
+    except OSError as exc:  # reset before we looked
+        client.close()
+        raise LoginAborted(str(exc)) from exc
     try:
         backend = await connect_backend(settings, client)
     except OSError as exc:
@@ -115,12 +119,60 @@ async def open_link(
                 greeting_payload, greeting, offer_tls=tls is not None
             )
             await loop.sock_sendall(client, protocol.frame(offered, seq))
+    except (OSError, ValueError, LoginAborted, TimeoutError) as exc:
+        backend.close()
+        client.close()
+        raise LoginAborted(str(exc)) from exc
+    try:
+        async with asyncio.timeout(settings.connect_timeout):
             first_seq, first = await recv_packet(client)
+    except (OSError, LoginAborted, TimeoutError) as exc:
+        client.close()
+        if settings.proxy_protocol:  # the backend blames the client's own address, as it should
+            backend.close()
+        else:
+            await leave_quietly(backend, greeting, settings)
+        raise LoginAborted(str(exc)) from exc
+    try:
         return await _relay(client, backend, greeting, first_seq, first, settings, answer, tls)
     except (OSError, ValueError, LoginAborted, TimeoutError) as exc:
         backend.close()
         client.close()
         raise LoginAborted(str(exc)) from exc
+
+
+async def leave_quietly(
+    backend: socket.socket, greeting: protocol.Greeting, settings: Settings
+) -> None:
+    """The client left before sending its credentials: log in as the service account and quit.
+
+    Dropping the backend connection mid-handshake would count as a connect error against the
+    proxy's address, and after `max_connect_errors` of them the backend blocks the proxy
+    (error 1129), locking every client out. A finished login resets that count instead.
+    """
+    loop = asyncio.get_running_loop()
+    account = settings.backend
+    try:
+        async with asyncio.timeout(settings.connect_timeout):
+            auth = b""
+            if greeting.plugin in ("", "mysql_native_password"):
+                auth = protocol.native_password(account.password, greeting.scramble)
+            response = protocol.handshake_response(account.user, auth)
+            await loop.sock_sendall(backend, protocol.frame(response, 1))
+            seq, reply = await recv_packet(backend)
+            if reply[:1] == b"\xfe" and reply[1:].startswith(b"mysql_native_password\0"):
+                salt = reply[len(b"mysql_native_password") + 2 :]
+                answer = protocol.native_password(account.password, salt)
+                await loop.sock_sendall(backend, protocol.frame(answer, seq + 1))
+                seq, reply = await recv_packet(backend)
+            if reply[:1] == b"\x00":
+                await loop.sock_sendall(backend, protocol.frame(bytes([protocol.COM_QUIT]), 0))
+            else:
+                logger.debug("service login after an aborted client failed: %r", reply[:80])
+    except (OSError, LoginAborted, TimeoutError) as exc:
+        logger.debug("could not end the backend handshake cleanly: %s", exc)
+    finally:
+        backend.close()
 
 
 async def _relay(
@@ -134,8 +186,9 @@ async def _relay(
     tls: ssl.SSLContext | None,
 ) -> Link:
     loop = asyncio.get_running_loop()
-    link = Link(answer, "{}:{}".format(*client.getpeername()[:2]))
+    link = Link(answer, "{}:{}".format(*client.getpeername()[:2]))  # OSError: caller closes
     link.thread_id = greeting.thread_id
+    link.client_seq = first_seq
     link.server_caps = greeting.capabilities
     client_tls = protocol.is_ssl_request(first)
     backend_tls = client_tls and bool(greeting.capabilities & protocol.CLIENT_SSL)
@@ -156,6 +209,7 @@ async def _relay(
     await loop.connect_accepted_socket(
         lambda: ClientSide(link), client, ssl=tls if client_tls else None
     )
+    link.client_attached()
     if not client_tls:
         link.forward_response(first_seq, first)
     return link

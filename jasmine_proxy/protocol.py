@@ -10,6 +10,7 @@ b'\\x01\\x00\\x00\\x00\\x0e'
 
 from __future__ import annotations
 
+import hashlib
 import struct
 from typing import NamedTuple
 
@@ -22,6 +23,7 @@ CLIENT_COMPRESS = 1 << 5
 CLIENT_PROTOCOL_41 = 1 << 9
 CLIENT_SSL = 1 << 11
 CLIENT_TRANSACTIONS = 1 << 13
+CLIENT_SECURE_CONNECTION = 1 << 15
 CLIENT_MULTI_RESULTS = 1 << 17
 CLIENT_PLUGIN_AUTH = 1 << 19
 CLIENT_SESSION_TRACK = 1 << 23
@@ -53,6 +55,8 @@ class Greeting(NamedTuple):
     charset: int
     status: int
     caps_offsets: tuple[int, int]  # where the lower and upper 16 capability bits sit
+    scramble: bytes = b""
+    plugin: str = ""
 
 
 def frame(payload: bytes, seq: int) -> bytes:
@@ -95,7 +99,17 @@ def parse_greeting(payload: bytes) -> Greeting:
         status = struct.unpack_from("<H", payload, pos + 3)[0]
         upper_at = pos + 5
         caps |= struct.unpack_from("<H", payload, upper_at)[0] << 16
-    return Greeting(version, thread_id, caps, charset, status, (lower_at, upper_at))
+    scramble, plugin = payload[end + 5 : end + 13], ""
+    if upper_at >= 0 and len(payload) > upper_at + 13:
+        auth_len = payload[upper_at + 2]
+        rest_at = upper_at + 13  # auth data length, 6 reserved bytes, 4 MariaDB capability bytes
+        part2 = payload[rest_at : rest_at + max(13, auth_len - 8)]
+        scramble += part2.rstrip(b"\0")
+        plugin_end = payload.find(b"\0", rest_at + len(part2))
+        plugin = payload[rest_at + len(part2) : plugin_end if plugin_end >= 0 else None].decode()
+    return Greeting(
+        version, thread_id, caps, charset, status, (lower_at, upper_at), scramble, plugin
+    )
 
 
 def rewrite_greeting(payload: bytes, greeting: Greeting, *, offer_tls: bool) -> bytes:
@@ -154,3 +168,20 @@ def handshake_username(response: bytes) -> str:
         return ""
     end = response.find(b"\0", 32)
     return response[32 : end if end >= 0 else None].decode("utf-8", "replace")
+
+
+def native_password(password: str, scramble: bytes) -> bytes:
+    """mysql_native_password's answer: SHA1(pw) XOR SHA1(scramble + SHA1(SHA1(pw)))."""
+    if not password:
+        return b""
+    stage1 = hashlib.sha1(password.encode()).digest()
+    stage2 = hashlib.sha1(stage1).digest()
+    mask = hashlib.sha1(scramble[:20] + stage2).digest()
+    return bytes(a ^ b for a, b in zip(stage1, mask, strict=True))
+
+
+def handshake_response(user: str, auth: bytes, plugin: str = "mysql_native_password") -> bytes:
+    """A minimal HandshakeResponse41 (protocol 4.1, utf8mb4, no database)."""
+    caps = CLIENT_LONG_PASSWORD | CLIENT_PROTOCOL_41 | CLIENT_SECURE_CONNECTION | CLIENT_PLUGIN_AUTH
+    head = struct.pack("<IIB", caps, 1 << 24, 45) + b"\0" * 23
+    return head + user.encode() + b"\0" + bytes([len(auth)]) + auth + plugin.encode() + b"\0"

@@ -56,6 +56,7 @@ class Link:
         # login phase
         self.logging_in = True
         self.seq_delta = 0  # client seq - backend seq during login
+        self.client_seq = 0  # the sequence id of the client's last login packet
         self.expect_response = False  # the client's handshake response is still to come
         self.strip_ssl = False  # the client uses TLS, the backend leg does not
         self._login_client = bytearray()
@@ -70,9 +71,19 @@ class Link:
         self._task: asyncio.Task[None] | None = None
 
     # -- login ---------------------------------------------------------------------------
+    def client_attached(self) -> None:
+        """The client's transport exists: pass on what the backend said meanwhile (an ERR)."""
+        if self._login_backend:
+            self._login_from_backend(b"")
+        if self.closed.done() and self.client is not None:
+            self.client.close()
+
     def forward_response(self, seq: int, payload: bytes) -> None:
         """Forward the client's handshake response; the rest of the login follows in lockstep."""
         assert self.backend is not None
+        if self.backend.is_closing():
+            self.close()
+            return
         try:
             caps = protocol.client_capabilities(payload)
         except ValueError:
@@ -91,6 +102,7 @@ class Link:
         assert self.backend is not None
         self._login_client += data
         for seq, payload in protocol.split_packets(self._login_client):
+            self.client_seq = seq
             if self.expect_response:
                 self.expect_response = False
                 self.forward_response(seq, payload)
@@ -98,10 +110,13 @@ class Link:
                 self.backend.write(protocol.frame(payload, seq - self.seq_delta))
 
     def _login_from_backend(self, data: bytes) -> None:
-        assert self.client is not None
         self._login_backend += data
+        if self.client is None:  # the backend spoke before the client's transport existed
+            return
         for seq, payload in protocol.split_packets(self._login_backend):
-            self.client.write(protocol.frame(payload, seq + self.seq_delta))
+            # an ERR can come early (a PROXY header refused): it still answers the client's last
+            seq = max(seq + self.seq_delta, self.client_seq + 1)
+            self.client.write(protocol.frame(payload, seq))
             if payload[:1] == b"\xff":
                 logger.info("login refused for %r from %s", self.user, self.peer)
                 self.close()
@@ -217,6 +232,8 @@ class Link:
 
     # -- endings -------------------------------------------------------------------------
     def backend_lost(self, exc: BaseException | None) -> None:
+        if self.logging_in and self._login_backend and self.client is not None:
+            self._login_from_backend(b"")  # its last words (an ERR) still reach the client
         if self.client is not None and not self.client.is_closing() and self._awaiting:
             reason = f" ({exc})" if exc else ""
             msg = f"Lost connection to backend server during query{reason}"
