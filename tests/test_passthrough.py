@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pymysql
 import pytest
@@ -167,3 +168,18 @@ def test_statement_after_extended_one_in_the_same_packet_batch(proxy: Proxy) -> 
         assert b"pipelined" in second[-2]
     finally:
         client.close()
+
+
+def test_load_data_local_infile(proxy: Proxy, database: str, tmp_path: Path) -> None:
+    """The server asks the client for a file mid-command; the file's packets go through."""
+    path = tmp_path / "rows.csv"
+    path.write_text("".join(f"{i},name {i}\n" for i in range(1, 5001)))
+    with proxy.connect(database=database, local_infile=True) as conn:
+        rows(conn, "CREATE TABLE loaded (id INT PRIMARY KEY, name VARCHAR(20))")
+        with conn.cursor() as cur:
+            cur.execute(
+                f"LOAD DATA LOCAL INFILE '{path}' INTO TABLE loaded "
+                "FIELDS TERMINATED BY ',' LINES TERMINATED BY '\\n'"
+            )
+            assert cur.rowcount == 5000
+        assert rows(conn, "SELECT COUNT(*), MAX(name) FROM loaded") == [(5000, "name 999")]
