@@ -8,22 +8,30 @@ loops. A result is `(rows, column_names)` or None for an OK packet; errors are `
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from jasmine_proxy.errors import UnsupportedStatement
+from jasmine_proxy.protocol import TextResult
 
 Result = tuple[Sequence[Sequence[Any]], Sequence[str]] | None
 
 
 @dataclass(frozen=True)
 class ClientSession:
-    """Who sent the statement: the backend user it logged in as, and its connection id."""
+    """Who sent the statement, and a way to act as them.
+
+    `query(sql)` runs one statement on the client's own backend connection: as its backend
+    user, with its grants, in its session (current database, variables, open transaction).
+    It blocks the calling thread until the backend answers; the backend's own error comes
+    back as `BackendRejected` (its code kept), a broken connection as `BackendUnavailable`.
+    """
 
     user: str
     connection_id: int
     peer: str
+    query: Callable[[str], TextResult]
 
 
 class Executor(Protocol):

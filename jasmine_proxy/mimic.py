@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from mysql_mimic import packets
@@ -28,7 +29,7 @@ from mysql_mimic.results import ensure_result_set
 from mysql_mimic.types import Capabilities, ServerStatus
 
 from jasmine_proxy import protocol
-from jasmine_proxy.errors import JasmineError, mysql_error
+from jasmine_proxy.errors import BackendRejected, BackendUnavailable, JasmineError, mysql_error
 from jasmine_proxy.extended import ClientSession, Executor, Result
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ class Answerer:
 
     async def __call__(self, statement: bytes, link: Link) -> bytes:
         sql = statement.decode("utf-8", "replace")
-        session = ClientSession(user=link.user, connection_id=link.thread_id, peer=link.peer)
+        session = ClientSession(link.user, link.thread_id, link.peer, _query_as_client(link))
         caps = Capabilities(link.client_caps)
         try:
             result = await asyncio.to_thread(self.executor.execute, sql, session)
@@ -59,6 +60,21 @@ class Answerer:
             protocol_41 = bool(caps & Capabilities.CLIENT_PROTOCOL_41)
             err = protocol.error_payload(code, sqlstate, message, protocol_41=protocol_41)
             return protocol.frame(err, 1)
+
+
+def _query_as_client(link: Link) -> Callable[[str], protocol.TextResult]:
+    """`ClientSession.query`: called from the executor's thread, run on the event loop."""
+    loop = asyncio.get_running_loop()
+
+    def query(sql: str) -> protocol.TextResult:
+        try:
+            return asyncio.run_coroutine_threadsafe(link.query(sql), loop).result()
+        except protocol.ServerError as exc:
+            raise BackendRejected(exc.message, exc.code, exc.sqlstate) from None
+        except ConnectionError as exc:
+            raise BackendUnavailable(str(exc)) from None
+
+    return query
 
 
 async def encode_result(result: Result, caps: Capabilities) -> list[bytes]:

@@ -185,3 +185,94 @@ def handshake_response(user: str, auth: bytes, plugin: str = "mysql_native_passw
     caps = CLIENT_LONG_PASSWORD | CLIENT_PROTOCOL_41 | CLIENT_SECURE_CONNECTION | CLIENT_PLUGIN_AUTH
     head = struct.pack("<IIB", caps, 1 << 24, 45) + b"\0" * 23
     return head + user.encode() + b"\0" + bytes([len(auth)]) + auth + plugin.encode() + b"\0"
+
+
+class TextResult(NamedTuple):
+    """A decoded text-protocol answer: column names and rows (None for NULL)."""
+
+    columns: list[str]
+    rows: list[tuple[bytes | None, ...]]
+
+
+class ServerError(Exception):
+    """An ERR packet: the server's code, SQLSTATE and message."""
+
+    def __init__(self, code: int, sqlstate: str, message: str) -> None:
+        super().__init__(f"({code}) {message}")
+        self.code, self.sqlstate, self.message = code, sqlstate, message
+
+
+def lenenc(data: bytes, pos: int) -> tuple[int | None, int]:
+    """A length-encoded integer at `pos`: (value, next position); None for 0xFB (NULL)."""
+    first = data[pos]
+    if first < 0xFB:
+        return first, pos + 1
+    if first == 0xFB:
+        return None, pos + 1
+    size = {0xFC: 2, 0xFD: 3, 0xFE: 8}[first]
+    return int.from_bytes(data[pos + 1 : pos + 1 + size], "little"), pos + 1 + size
+
+
+def parse_error(payload: bytes) -> ServerError:
+    code = struct.unpack_from("<H", payload, 1)[0]
+    if payload[3:4] == b"#":
+        return ServerError(code, payload[4:9].decode(), payload[9:].decode("utf-8", "replace"))
+    return ServerError(code, "HY000", payload[3:].decode("utf-8", "replace"))
+
+
+class TextResultReader:
+    """Collects the packets of one COM_QUERY answer; `feed` returns the result once complete.
+
+    >>> r = TextResultReader(deprecate_eof=False)
+    >>> r.feed(b"\\x00\\x00\\x00\\x02\\x00\\x00\\x00")
+    TextResult(columns=[], rows=[])
+    """
+
+    def __init__(self, deprecate_eof: bool) -> None:
+        self.deprecate_eof = deprecate_eof
+        self.columns: list[str] = []
+        self.rows: list[tuple[bytes | None, ...]] = []
+        self._expected: int | None = None  # column definitions still to come
+        self._eofs = 0
+
+    def feed(self, payload: bytes) -> TextResult | None:
+        """Take one packet's payload; the result when it was the last. ERR raises ServerError."""
+        if payload[:1] == b"\xff":
+            raise parse_error(payload)
+        if self._expected is None:
+            if payload[:1] == b"\x00":
+                return TextResult([], [])
+            self._expected, _ = lenenc(payload, 0)
+            return None
+        if len(self.columns) < self._expected:
+            self.columns.append(self._column_name(payload))
+            return None
+        is_end = payload[:1] == b"\xfe" and len(payload) < MAX_PAYLOAD  # a row would be longer
+        if is_end and not self.deprecate_eof and self._eofs == 0:
+            self._eofs = 1  # the EOF after the column definitions
+            return None
+        if is_end:
+            return TextResult(self.columns, self.rows)
+        self.rows.append(self._row(payload))
+        return None
+
+    @staticmethod
+    def _column_name(payload: bytes) -> str:
+        pos = 0
+        for _ in range(4):  # catalog, schema, table, org_table
+            length, pos = lenenc(payload, pos)
+            pos += length or 0
+        length, pos = lenenc(payload, pos)
+        return payload[pos : pos + (length or 0)].decode("utf-8", "replace")
+
+    def _row(self, payload: bytes) -> tuple[bytes | None, ...]:
+        values: list[bytes | None] = []
+        pos = 0
+        for _ in self.columns:
+            length, pos = lenenc(payload, pos)
+            if length is None:
+                values.append(None)
+            else:
+                values.append(payload[pos : pos + length])
+                pos += length
+        return tuple(values)

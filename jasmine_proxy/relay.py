@@ -69,6 +69,7 @@ class Link:
         self._held: bytearray | None = None  # client bytes kept back while answering
         self._awaiting = False  # a command was forwarded and no answer byte came back yet
         self._task: asyncio.Task[None] | None = None
+        self._capture: _Capture | None = None  # Jasmine's own query on this backend connection
 
     # -- login ---------------------------------------------------------------------------
     def client_attached(self) -> None:
@@ -230,8 +231,30 @@ class Link:
         if held:
             self.from_client(held)
 
+    # -- Jasmine's own statements on the client's connection -----------------------------
+    async def query(self, sql: str) -> protocol.TextResult:
+        """Run `sql` on this client's own backend connection, as its user, in its session.
+
+        Only while the client waits for Jasmine's answer (the backend is idle then). The
+        client's session sees it as a statement of its own (ROW_COUNT(), warnings).
+        Raises protocol.ServerError for the backend's ERR, ConnectionError if it is gone.
+        """
+        if self.backend is None or self.backend.is_closing():
+            raise ConnectionError("the backend connection is closed")
+        deprecate_eof = bool(self.client_caps & self.server_caps & protocol.CLIENT_DEPRECATE_EOF)
+        capture = _Capture(protocol.TextResultReader(deprecate_eof))
+        self._capture = capture
+        prefix = b"\x03\x00\x01" if self._attrs else b"\x03"  # no query attributes
+        self.backend.write(protocol.frame(prefix + sql.encode("utf-8"), 0))
+        try:
+            return await capture.done
+        finally:
+            self._capture = None
+
     # -- endings -------------------------------------------------------------------------
     def backend_lost(self, exc: BaseException | None) -> None:
+        if self._capture is not None and not self._capture.done.done():
+            self._capture.done.set_exception(ConnectionError(f"backend connection lost: {exc}"))
         if self.logging_in and self._login_backend and self.client is not None:
             self._login_from_backend(b"")  # its last words (an ERR) still reach the client
         if self.client is not None and not self.client.is_closing() and self._awaiting:
@@ -294,6 +317,9 @@ class BackendSide(asyncio.Protocol):
         if link.logging_in:
             link._login_from_backend(data)
             return
+        if link._capture is not None:
+            link._capture.feed(data)
+            return
         link._awaiting = False
         link.client.write(data)  # type: ignore[union-attr]
 
@@ -311,3 +337,28 @@ class BackendSide(asyncio.Protocol):
 
     def connection_lost(self, exc: BaseException | None) -> None:
         self.link.backend_lost(exc)
+
+
+class _Capture:
+    """Backend packets answering Jasmine's own query, decoded instead of relayed."""
+
+    def __init__(self, reader: protocol.TextResultReader) -> None:
+        self.reader = reader
+        self.done: asyncio.Future[protocol.TextResult] = asyncio.get_running_loop().create_future()
+        self._buffer = bytearray()
+        self._payload = b""  # a payload continued over several packets
+
+    def feed(self, data: bytes) -> None:
+        self._buffer += data
+        for _, payload in protocol.split_packets(self._buffer):
+            self._payload += payload
+            if len(payload) == protocol.MAX_PAYLOAD or self.done.done():
+                continue
+            whole, self._payload = self._payload, b""
+            try:
+                result = self.reader.feed(whole)
+            except protocol.ServerError as exc:
+                self.done.set_exception(exc)
+                continue
+            if result is not None:
+                self.done.set_result(result)

@@ -62,12 +62,17 @@ async def serve(
     listener: socket.socket,
     executor: Executor,
     ready: Callable[[], None] = lambda: None,
+    stop: asyncio.Event | None = None,
 ) -> None:
-    """Accept and relay clients on `listener` until SIGINT/SIGTERM; `ready()` once handling them."""
+    """Accept and relay clients on `listener` until SIGINT/SIGTERM; `ready()` once handling them.
+
+    With `stop` given (an embedding program, a test), that event ends it instead of signals.
+    """
     loop = asyncio.get_running_loop()
-    stop = asyncio.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+    if stop is None:
+        stop = asyncio.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
     tls = None
     if settings.tls_cert and settings.tls_key:
         tls = tls_context(settings.tls_cert, settings.tls_key)

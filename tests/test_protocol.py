@@ -89,3 +89,28 @@ def test_proxy_protocol_header() -> None:
     assert header == b"PROXY TCP4 10.1.2.3 10.0.0.1 5555 3306\r\n"
     assert protocol.proxy_protocol_v1(("::1", 1), ("::1", 2)).startswith(b"PROXY TCP6 ::1 ::1")
     assert protocol.proxy_protocol_v1(("::1", 1), ("127.0.0.1", 2)) == b"PROXY UNKNOWN\r\n"
+
+
+@pytest.mark.parametrize("deprecate_eof", [False, True])
+def test_text_result_reader(deprecate_eof: bool) -> None:
+    from mysql_mimic import packets
+    from mysql_mimic.charset import CharacterSet
+
+    reader = protocol.TextResultReader(deprecate_eof)
+    payloads = [b"\x02"]
+    for name in ("a", "b"):
+        payloads.append(packets.make_column_definition_41(CharacterSet.utf8mb4, name=name))
+    if not deprecate_eof:
+        payloads.append(b"\xfe\x00\x00\x02\x00")
+    payloads += [b"\x01x\xfb", b"\xfc\x00\x01" + b"y" * 256 + b"\x00"]
+    payloads.append(b"\xfe\x00\x00\x02\x00\x00\x00" if deprecate_eof else b"\xfe\x00\x00\x02\x00")
+    results = [reader.feed(p) for p in payloads]
+    assert results[:-1] == [None] * (len(payloads) - 1)
+    assert results[-1] == (["a", "b"], [(b"x", None), (b"y" * 256, b"")])
+
+
+def test_text_result_reader_raises_the_servers_error() -> None:
+    reader = protocol.TextResultReader(deprecate_eof=True)
+    with pytest.raises(protocol.ServerError) as info:
+        reader.feed(protocol.error_payload(1146, "42S02", "Table 'x' doesn't exist"))
+    assert (info.value.code, info.value.sqlstate) == (1146, "42S02")
