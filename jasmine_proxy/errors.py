@@ -4,6 +4,7 @@
     ├── ConfigError                 bad command-line option, environment variable or backend URL
     ├── GrammarError                a malformed extended statement (1064, 42000)
     ├── UnsupportedStatement        recognised as Jasmine's, not (yet) implemented (1235, 42000)
+    ├── NotPreparable               Jasmine's statement sent as a prepared statement (1295)
     └── BackendError                the backend database failed us
         ├── BackendUnavailable      it cannot be reached, or the connection to it broke (2003)
         └── BackendRejected         it answered with an error of its own (its code is kept)
@@ -51,6 +52,19 @@ class UnsupportedStatement(JasmineError):
 
     code = 1235  # ER_NOT_SUPPORTED_YET
     sqlstate = "42000"
+
+
+class NotPreparable(JasmineError):
+    """An extended statement arrived as COM_STMT_PREPARE; Jasmine answers text queries only."""
+
+    code = 1295  # ER_UNSUPPORTED_PS
+    sqlstate = "HY000"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This command is not supported in the prepared statement protocol: "
+            "send Jasmine's extended statements as plain text queries"
+        )
 
 
 class BackendError(JasmineError):

@@ -46,8 +46,12 @@ class PendingGrammar:
     """
 
     def execute(self, sql: str, session: ClientSession) -> Result:
-        words = re.findall(r"[A-Za-z]+", sql)[:3]
+        text = re.sub(r"/\*.*?\*/|#[^\n]*|--\s[^\n]*", " ", sql, flags=re.DOTALL)
+        words = re.findall(r"[A-Za-z]+", text)
+        upper = [w.upper() for w in words]
+        last = next((i for i, w in enumerate(upper) if w.startswith("MATERIALIZATION")), 1)
+        keywords = " ".join(upper[: last + 1])
         raise UnsupportedStatement(
-            f"{' '.join(words).upper()}: Jasmine's extended statements are recognised "
+            f"{keywords}: Jasmine's extended statements are recognised "
             "but not available in this version"
         )

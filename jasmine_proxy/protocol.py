@@ -37,6 +37,7 @@ UNRELAYABLE = CLIENT_COMPRESS | CLIENT_ZSTD_COMPRESSION
 # Commands.
 COM_QUIT = 0x01
 COM_QUERY = 0x03
+COM_STMT_PREPARE = 0x16
 
 # First byte of a server packet.
 OK = 0x00

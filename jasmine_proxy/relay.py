@@ -26,16 +26,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from jasmine_proxy import protocol
+from jasmine_proxy.errors import NotPreparable, mysql_error
 from jasmine_proxy.intercept import PEEK, is_extended, might_be_extended
 
 logger = logging.getLogger(__name__)
 
-#: Commands the server does not answer: the client is not waiting after sending them.
-_UNANSWERED = frozenset((protocol.COM_QUIT, 0x18, 0x19))  # QUIT, STMT_SEND_LONG_DATA, STMT_CLOSE
+#: Commands whose text may be one of Jasmine's statements.
+_STATEMENTS = frozenset((protocol.COM_QUERY, protocol.COM_STMT_PREPARE))
 
 #: answer(statement, link) -> framed packets to send to the client
 Answer = Callable[[bytes, "Link"], Awaitable[bytes]]
@@ -67,8 +69,9 @@ class Link:
         self._skip = 0  # payload bytes of the current client packet still to forward
         self._partial = b""  # an incomplete header or statement prefix
         self._held: bytearray | None = None  # client bytes kept back while answering
-        self._awaiting = False  # a command was forwarded and no answer byte came back yet
+        self._cont = False  # the last client packet had seq 255: a seq-0 packet continues it
         self._task: asyncio.Task[None] | None = None
+        self._barrier: _Barrier | None = None  # waiting for replies still owed to the client
         self._capture: _Capture | None = None  # Jasmine's own query on this backend connection
 
     # -- login ---------------------------------------------------------------------------
@@ -149,7 +152,6 @@ class Link:
         skip = self._skip
         n = len(data)
         if self._plain_command(data, n):  # the usual case, decided at once
-            self._awaiting = data[4] not in _UNANSWERED
             self.backend.write(data)  # type: ignore[union-attr]
             return
         if skip >= n and not self._partial:
@@ -169,9 +171,10 @@ class Link:
             and not self._skip
             and not self._partial
             and not self._attrs
+            and not self._cont
             and data[3] == 0
             and n == 4 + (data[0] | data[1] << 8 | data[2] << 16)
-            and (data[4] != protocol.COM_QUERY or not might_be_extended(data, 5))
+            and (data[4] not in _STATEMENTS or not might_be_extended(data, 5))
         )
 
     def _walk(self, data: bytes, n: int, pos: int) -> None:
@@ -180,26 +183,28 @@ class Link:
         assert backend is not None
         while pos + 4 <= n:
             length = data[pos] | data[pos + 1] << 8 | data[pos + 2] << 16
-            if data[pos + 3] == 0 and length:  # the first packet of a command
+            seq = data[pos + 3]
+            if seq == 0 and length and not self._cont:  # the first packet of a command
                 if pos + 5 > n:
                     break
                 command = data[pos + 4]
-                self._awaiting = command not in _UNANSWERED
-                if command == protocol.COM_QUERY and length < protocol.MAX_PAYLOAD:
-                    text = pos + 5 + self._attrs  # where the statement text starts
+                if command in _STATEMENTS and length < protocol.MAX_PAYLOAD:
+                    # where the statement text starts (after an empty set of query attributes)
+                    text = pos + 5 + (self._attrs if command == protocol.COM_QUERY else 0)
                     end = pos + 4 + length
                     need = min(end, text + PEEK)
                     undecided = text + 1 >= n or (need > n and might_be_extended(data, text))
                     if end > n and undecided:
                         break  # wait for enough of the statement to decide
-                    if self._attrs and data[pos + 5 : text] != b"\x00\x01":
+                    if text > pos + 5 and data[pos + 5 : text] != b"\x00\x01":
                         pass  # a statement with query attributes: never Jasmine's
                     elif might_be_extended(data, text) and is_extended(data[text:need]):
                         if end > n:
                             break  # wait for the whole statement
                         backend.write(data[:pos])
-                        self._take(data[text:end], data[end:])
+                        self._take(data[text:end], data[end:], command)
                         return
+            self._cont = seq == 255 and length > 0  # LOAD DATA LOCAL file packets wrap to 0
             pos += 4 + length
         if pos > n:  # forwarded a packet header; its payload continues in later chunks
             self._skip = pos - n
@@ -213,16 +218,25 @@ class Link:
                 backend.write(data[:pos])
             self._partial = data[pos:]
 
-    def _take(self, statement: bytes, rest: bytes) -> None:
+    def _take(self, statement: bytes, rest: bytes, command: int) -> None:
         """Answer `statement` ourselves; hold everything after it until the answer is sent."""
         assert self.client is not None
-        self._awaiting = False
         self._held = bytearray(rest)
         self.client.pause_reading()
-        self._task = asyncio.get_running_loop().create_task(self._answer(statement))
+        self._task = asyncio.get_running_loop().create_task(self._answer(statement, command))
 
-    async def _answer(self, statement: bytes) -> None:
-        packets = await self.answer(statement, self)
+    async def _answer(self, statement: bytes, command: int) -> None:
+        try:
+            await self._drain()
+        except ConnectionError as exc:  # the backend went away, or answered nonsense
+            logger.warning("connection of %s ended: %s", self.peer, exc)
+            self.close()
+            return
+        if command == protocol.COM_QUERY:
+            packets = await self.answer(statement, self)
+        else:
+            code, sqlstate, message = mysql_error(NotPreparable())
+            packets = protocol.frame(protocol.error_payload(code, sqlstate, message), 1)
         if self.client is None or self.client.is_closing():
             return
         self.client.write(packets)
@@ -230,6 +244,30 @@ class Link:
         self.client.resume_reading()
         if held:
             self.from_client(held)
+
+    async def _drain(self) -> None:
+        """Wait until the backend has answered every command forwarded before this point.
+
+        A pipelining client may send a Jasmine statement behind commands whose replies are
+        still on their way; Jasmine's answer must not overtake them. The backend answers in
+        order, so a query of our own, whose reply is unmistakable, marks the spot.
+        """
+        if self.backend is None or self.backend.is_closing():
+            raise ConnectionError("the backend connection is closed")
+        barrier = _Barrier(self._deprecate_eof())
+        self._barrier = barrier
+        self.backend.write(protocol.frame(self._query_prefix() + barrier.query, 0))
+        try:
+            await barrier.done
+        finally:
+            self._barrier = None
+
+    def _deprecate_eof(self) -> bool:
+        return bool(self.client_caps & self.server_caps & protocol.CLIENT_DEPRECATE_EOF)
+
+    def _query_prefix(self) -> bytes:
+        """COM_QUERY, and an empty set of query attributes where those were negotiated."""
+        return b"\x03\x00\x01" if self._attrs else b"\x03"
 
     # -- Jasmine's own statements on the client's connection -----------------------------
     async def query(self, sql: str) -> protocol.TextResult:
@@ -241,11 +279,9 @@ class Link:
         """
         if self.backend is None or self.backend.is_closing():
             raise ConnectionError("the backend connection is closed")
-        deprecate_eof = bool(self.client_caps & self.server_caps & protocol.CLIENT_DEPRECATE_EOF)
-        capture = _Capture(protocol.TextResultReader(deprecate_eof))
+        capture = _Capture(protocol.TextResultReader(self._deprecate_eof()))
         self._capture = capture
-        prefix = b"\x03\x00\x01" if self._attrs else b"\x03"  # no query attributes
-        self.backend.write(protocol.frame(prefix + sql.encode("utf-8"), 0))
+        self.backend.write(protocol.frame(self._query_prefix() + sql.encode("utf-8"), 0))
         try:
             return await capture.done
         finally:
@@ -253,17 +289,19 @@ class Link:
 
     # -- endings -------------------------------------------------------------------------
     def backend_lost(self, exc: BaseException | None) -> None:
-        if self._capture is not None and not self._capture.done.done():
-            self._capture.done.set_exception(ConnectionError(f"backend connection lost: {exc}"))
+        """The backend closed: close the client too, as the server itself going away would.
+
+        No ERR packet is made up: drivers treat a server's ERR as the end of one statement,
+        a closed socket as the end of the connection (2013 or 2006, and pools discard it).
+        """
+        lost = ConnectionError(f"backend connection lost: {exc}")
+        for pending in (self._barrier, self._capture):
+            if pending is not None and not pending.done.done():
+                pending.done.set_exception(lost)
         if self.logging_in and self._login_backend and self.client is not None:
             self._login_from_backend(b"")  # its last words (an ERR) still reach the client
-        if self.client is not None and not self.client.is_closing() and self._awaiting:
-            reason = f" ({exc})" if exc else ""
-            msg = f"Lost connection to backend server during query{reason}"
-            err = protocol.error_payload(2013, "HY000", msg)
-            self.client.write(protocol.frame(err, 1))
-        if exc is not None or self._awaiting:
-            logger.warning("backend connection of %s lost%s", self.peer, f": {exc}" if exc else "")
+        if exc is not None:
+            logger.warning("backend connection of %s lost: %s", self.peer, exc)
         self.close()
 
     def close(self) -> None:
@@ -317,11 +355,13 @@ class BackendSide(asyncio.Protocol):
         if link.logging_in:
             link._login_from_backend(data)
             return
+        if link._barrier is not None:
+            data = link._barrier.feed(data)  # replies before the barrier's go on to the client
         if link._capture is not None:
             link._capture.feed(data)
             return
-        link._awaiting = False
-        link.client.write(data)  # type: ignore[union-attr]
+        if data:
+            link.client.write(data)  # type: ignore[union-attr]
 
     def pause_writing(self) -> None:
         if self.link.client is not None:
@@ -362,3 +402,66 @@ class _Capture:
                 continue
             if result is not None:
                 self.done.set_result(result)
+
+
+class _Barrier:
+    """Finds the reply to `SELECT 1 AS <marker>` in the backend's stream and swallows it.
+
+    Everything before it belongs to commands the client sent earlier and is passed on.
+    """
+
+    def __init__(self, deprecate_eof: bool) -> None:
+        self.marker = b"jasmine_barrier_" + secrets.token_hex(8).encode()
+        self.query = b"SELECT 1 AS " + self.marker
+        self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._packets = 4 if deprecate_eof else 5  # count, definition, [EOF], row, end
+        self._buffer = bytearray()
+        self._found = False
+
+    def feed(self, data: bytes) -> bytes:
+        """Take backend bytes; return those that go on to the client."""
+        if self.done.done():
+            return data
+        self._buffer += data
+        out = b""
+        if not self._found:
+            at = self._buffer.find(self.marker)
+            if at < 0:  # keep what could still be the start of the reply
+                keep = len(self.marker) + 32
+                out = bytes(self._buffer[:-keep])
+                del self._buffer[:-keep]
+                return out
+            start = self._reply_start(at - 12)  # the definition's header: 4 + 8 bytes before
+            if start < 0:
+                out = bytes(self._buffer)
+                self.done.set_exception(ConnectionError(f"unexpected barrier reply: {out[-80:]!r}"))
+                return out
+            out = bytes(self._buffer[:start])
+            del self._buffer[:start]
+            self._found = True
+        end = self._reply_end()
+        if end < 0:
+            return out
+        rest = bytes(self._buffer[end:])
+        self._buffer.clear()
+        self.done.set_result(None)
+        return out + rest
+
+    def _reply_start(self, definition: int) -> int:
+        """Where the column-count packet before the definition at `definition` begins."""
+        for size in (1, 2):  # a count, and MariaDB's metadata-follows byte where negotiated
+            start = definition - 4 - size
+            head = bytes(self._buffer[start : start + 5]) if start >= 0 else b""
+            if head == bytes((size, 0, 0, 1, 1)):
+                return start
+        return -1
+
+    def _reply_end(self) -> int:
+        """Where the barrier's reply ends in the buffer, or -1 if it is not complete yet."""
+        pos = 0
+        for _ in range(self._packets):
+            if pos + 4 > len(self._buffer):
+                return -1
+            length, _ = protocol.header(self._buffer, pos)
+            pos += 4 + length
+        return pos if pos <= len(self._buffer) else -1

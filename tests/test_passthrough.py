@@ -153,19 +153,29 @@ def test_extended_statements_are_answered_by_jasmine(
     assert rows(conn, "SELECT 'after'") == [("after",)]
 
 
-def test_statement_after_extended_one_in_the_same_packet_batch(proxy: Proxy) -> None:
-    """A statement pipelined behind an extended one waits for its answer, then is relayed."""
+def test_pipelined_commands_keep_their_order(proxy: Proxy) -> None:
+    """A pipelining client (the MariaDB Node connector does this) sends commands without
+    waiting: Jasmine's answer must come after the replies still owed, and before the next."""
     client = RawClient(proxy.port)
     try:
         batch = b""
-        for payload in (b"\x03SHOW MATERIALIZATIONS", b"\x03SELECT 'pipelined'"):
+        for payload in (
+            b"\x03SELECT SLEEP(0.3) AS slow",
+            b"\x03SHOW MATERIALIZATIONS",
+            b"\x03SELECT 'after' AS next",
+            b"\x16SHOW MATERIALIZATIONS",
+            b"\x03SELECT 'last' AS last",
+        ):
             batch += len(payload).to_bytes(3, "little") + b"\x00" + payload
         client.sock.sendall(batch)
-        first = client.read_response()
-        assert first[0][4] == 0xFF
-        assert first[0][5:7] == (1235).to_bytes(2, "little")
-        second = client.read_response()
-        assert b"pipelined" in second[-2]
+        slow = client.read_response()
+        assert b"slow" in slow[1]
+        ours = client.read_response()
+        assert ours[0][4:7] == b"\xff" + (1235).to_bytes(2, "little")
+        assert b"after" in client.read_response()[-2]
+        prepared = client.read_response()
+        assert prepared[0][4:7] == b"\xff" + (1295).to_bytes(2, "little")
+        assert b"last" in client.read_response()[-2]
     finally:
         client.close()
 
