@@ -63,10 +63,14 @@ async def connect_backend(settings: Settings, client: socket.socket) -> socket.s
             sock.close()
             last = exc if isinstance(exc, OSError) else OSError(f"timed out connecting to {addr}")
             continue
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        if settings.proxy_protocol:
-            header = protocol.proxy_protocol_v1(client.getpeername()[:2], sock.getpeername()[:2])
-            await loop.sock_sendall(sock, header)
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            if settings.proxy_protocol:
+                src, dst = client.getpeername()[:2], sock.getpeername()[:2]
+                await loop.sock_sendall(sock, protocol.proxy_protocol_v1(src, dst))
+        except OSError:
+            sock.close()
+            raise
         return sock
     raise last
 
@@ -107,6 +111,7 @@ async def open_link(
         where = f"{settings.backend.host}:{settings.backend.port}"
         logger.warning("backend %s unreachable for %s: %s", where, peer, exc)
         await refuse(client, 2003, f"Jasmine cannot reach the backend server at {where} ({exc})")
+        client.close()
         raise LoginAborted(str(exc)) from exc
     try:
         async with asyncio.timeout(settings.connect_timeout):
@@ -133,12 +138,22 @@ async def open_link(
         else:
             await leave_quietly(backend, greeting, settings)
         raise LoginAborted(str(exc)) from exc
+    link = Link(answer, peer)
+    link.thread_id = greeting.thread_id
+    link.client_seq = first_seq
+    link.server_caps = greeting.capabilities
     try:
-        return await _relay(client, backend, greeting, first_seq, first, settings, answer, tls)
+        if protocol.is_ssl_request(first):
+            await _relay_tls(link, client, backend, greeting, first, settings, tls)
+        else:
+            await _relay_plain(link, client, backend, first_seq, first)
     except (OSError, ValueError, LoginAborted, TimeoutError) as exc:
-        backend.close()
-        client.close()
+        link.close()  # the transports that exist; raw sockets no transport owns yet:
+        for sock, owner in ((backend, link.backend), (client, link.client)):
+            if owner is None:
+                sock.close()
         raise LoginAborted(str(exc)) from exc
+    return link
 
 
 async def leave_quietly(
@@ -175,41 +190,51 @@ async def leave_quietly(
         backend.close()
 
 
-async def _relay(
+async def _relay_plain(
+    link: Link, client: socket.socket, backend: socket.socket, seq: int, response: bytes
+) -> None:
+    """Plain client: its handshake response goes to the backend before anything it sent after."""
+    loop = asyncio.get_running_loop()
+    await loop.create_connection(lambda: BackendSide(link), sock=backend)
+    link.forward_response(seq, response)
+    await loop.connect_accepted_socket(lambda: ClientSide(link), client)
+    link.client_attached()
+
+
+async def _relay_tls(
+    link: Link,
     client: socket.socket,
     backend: socket.socket,
     greeting: protocol.Greeting,
-    first_seq: int,
-    first: bytes,
+    ssl_request: bytes,
     settings: Settings,
-    answer: Answer,
     tls: ssl.SSLContext | None,
-) -> Link:
+) -> None:
+    """TLS client: the TLS handshake first; the backend leg mirrors it where the backend can.
+
+    The client's handshake response then comes over TLS and waits in the relay until the
+    backend leg exists. A client that fails its TLS handshake leaves the backend handshake
+    unfinished: it is ended quietly, as for a client that left.
+    """
     loop = asyncio.get_running_loop()
-    link = Link(answer, "{}:{}".format(*client.getpeername()[:2]))  # OSError: caller closes
-    link.thread_id = greeting.thread_id
-    link.client_seq = first_seq
-    link.server_caps = greeting.capabilities
-    client_tls = protocol.is_ssl_request(first)
-    backend_tls = client_tls and bool(greeting.capabilities & protocol.CLIENT_SSL)
-    if client_tls and tls is None:
+    if tls is None:
         raise LoginAborted("client asked for TLS, which this proxy does not offer")
-    if client_tls:  # the handshake response will come over TLS, through the relay
-        link.expect_response = True
-        link.strip_ssl = not backend_tls
-        link.seq_delta = 0 if backend_tls else 1
+    backend_tls = bool(greeting.capabilities & protocol.CLIENT_SSL)
+    link.expect_response = True
+    link.strip_ssl = not backend_tls
+    link.seq_delta = 0 if backend_tls else 1
+    try:
+        await loop.connect_accepted_socket(lambda: ClientSide(link), client, ssl=tls)
+    except (OSError, TimeoutError) as exc:  # ssl.SSLError is an OSError
+        client.close()
+        await leave_quietly(backend, greeting, settings)
+        raise LoginAborted(f"TLS handshake with the client failed: {exc}") from exc
     if backend_tls:
-        await loop.sock_sendall(backend, protocol.frame(first, first_seq))
+        await loop.sock_sendall(backend, protocol.frame(ssl_request, 1))
     await loop.create_connection(
         lambda: BackendSide(link),
         sock=backend,
         ssl=backend_tls_context() if backend_tls else None,
         server_hostname=settings.backend.host if backend_tls else None,
     )
-    await loop.connect_accepted_socket(
-        lambda: ClientSide(link), client, ssl=tls if client_tls else None
-    )
-    link.client_attached()
-    if not client_tls:
-        link.forward_response(first_seq, first)
-    return link
+    link.backend_attached()

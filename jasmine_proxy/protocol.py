@@ -37,6 +37,7 @@ UNRELAYABLE = CLIENT_COMPRESS | CLIENT_ZSTD_COMPRESSION
 # Commands.
 COM_QUIT = 0x01
 COM_QUERY = 0x03
+COM_CHANGE_USER = 0x11
 COM_STMT_PREPARE = 0x16
 
 # First byte of a server packet.
@@ -163,6 +164,12 @@ def proxy_protocol_v1(src: tuple[str, int], dst: tuple[str, int]) -> bytes:
     return f"PROXY {family} {src[0]} {dst[0]} {src[1]} {dst[1]}\r\n".encode("ascii")
 
 
+def change_user_name(payload: bytes) -> str:
+    """The user name in a COM_CHANGE_USER payload (its command byte included)."""
+    end = payload.find(b"\0", 1)
+    return payload[1 : end if end >= 0 else None].decode("utf-8", "replace")
+
+
 def handshake_username(response: bytes) -> str:
     """The user name in a HandshakeResponse41, empty if there is none."""
     if len(response) <= 32:
@@ -221,6 +228,18 @@ def parse_error(payload: bytes) -> ServerError:
     return ServerError(code, "HY000", payload[3:].decode("utf-8", "replace"))
 
 
+SERVER_MORE_RESULTS_EXISTS = 0x0008
+
+
+def end_status(payload: bytes) -> int:
+    """The status flags of an OK packet or of a 5-byte EOF packet."""
+    if payload[:1] == b"\xfe" and len(payload) == 5:
+        return int(struct.unpack_from("<H", payload, 3)[0])
+    _, pos = lenenc(payload, 1)  # affected rows
+    _, pos = lenenc(payload, pos)  # last insert id
+    return int(struct.unpack_from("<H", payload, pos)[0]) if pos + 2 <= len(payload) else 0
+
+
 class TextResultReader:
     """Collects the packets of one COM_QUERY answer; `feed` returns the result once complete.
 
@@ -231,6 +250,10 @@ class TextResultReader:
 
     def __init__(self, deprecate_eof: bool) -> None:
         self.deprecate_eof = deprecate_eof
+        self._first: TextResult | None = None  # of several results (CALL), the first is kept
+        self._start()
+
+    def _start(self) -> None:
         self.columns: list[str] = []
         self.rows: list[tuple[bytes | None, ...]] = []
         self._expected: int | None = None  # column definitions still to come
@@ -242,7 +265,7 @@ class TextResultReader:
             raise parse_error(payload)
         if self._expected is None:
             if payload[:1] == b"\x00":
-                return TextResult([], [])
+                return self._end(payload)
             self._expected, _ = lenenc(payload, 0)
             return None
         if len(self.columns) < self._expected:
@@ -253,9 +276,18 @@ class TextResultReader:
             self._eofs = 1  # the EOF after the column definitions
             return None
         if is_end:
-            return TextResult(self.columns, self.rows)
+            return self._end(payload)
         self.rows.append(self._row(payload))
         return None
+
+    def _end(self, payload: bytes) -> TextResult | None:
+        """A result ends here; the whole answer too unless the server says more follow."""
+        result = TextResult(self.columns, self.rows)
+        self._first = self._first or result
+        if end_status(payload) & SERVER_MORE_RESULTS_EXISTS:
+            self._start()
+            return None
+        return self._first
 
     @staticmethod
     def _column_name(payload: bytes) -> str:

@@ -75,6 +75,11 @@ class Link:
         self._capture: _Capture | None = None  # Jasmine's own query on this backend connection
 
     # -- login ---------------------------------------------------------------------------
+    def backend_attached(self) -> None:
+        """The backend's transport exists: pass on what the client sent meanwhile (over TLS)."""
+        if self._login_client:
+            self._login_from_client(b"")
+
     def client_attached(self) -> None:
         """The client's transport exists: pass on what the backend said meanwhile (an ERR)."""
         if self._login_backend:
@@ -94,8 +99,9 @@ class Link:
             logger.info("malformed handshake response from %s", self.peer)
             self.close()
             return
-        if self.strip_ssl:
-            payload = protocol.set_client_capabilities(payload, caps & ~protocol.CLIENT_SSL)
+        unwanted = protocol.UNRELAYABLE | (protocol.CLIENT_SSL if self.strip_ssl else 0)
+        if caps & unwanted:  # compression was not offered; TLS ends at the proxy
+            payload = protocol.set_client_capabilities(payload, caps & ~unwanted)
         self.client_caps = caps
         if caps & self.server_caps & protocol.CLIENT_QUERY_ATTRIBUTES:
             self._attrs = 2
@@ -103,9 +109,15 @@ class Link:
         self.backend.write(protocol.frame(payload, seq - self.seq_delta))
 
     def _login_from_client(self, data: bytes) -> None:
-        assert self.backend is not None
         self._login_client += data
-        for seq, payload in protocol.split_packets(self._login_client):
+        if self.backend is None:  # a TLS client spoke before the backend leg existed
+            return
+        packets = protocol.split_packets(self._login_client)
+        for i, (seq, payload) in enumerate(packets):
+            if seq == 0 and not self.expect_response:  # a command sent ahead of the login's end
+                rest = b"".join(protocol.frame(p, s) for s, p in packets[i:])
+                self._login_client[:0] = rest  # relayed as commands once logged in
+                return
             self.client_seq = seq
             if self.expect_response:
                 self.expect_response = False
@@ -117,7 +129,8 @@ class Link:
         self._login_backend += data
         if self.client is None:  # the backend spoke before the client's transport existed
             return
-        for seq, payload in protocol.split_packets(self._login_backend):
+        packets = protocol.split_packets(self._login_backend)
+        for i, (seq, payload) in enumerate(packets):
             # an ERR can come early (a PROXY header refused): it still answers the client's last
             seq = max(seq + self.seq_delta, self.client_seq + 1)
             self.client.write(protocol.frame(payload, seq))
@@ -125,7 +138,9 @@ class Link:
                 logger.info("login refused for %r from %s", self.user, self.peer)
                 self.close()
                 return
-            if payload[:1] == b"\x00":
+            if payload[:1] == b"\x00":  # logged in: what follows is relayed as it is
+                rest = b"".join(protocol.frame(p, s) for s, p in packets[i + 1 :])
+                self._login_backend[:0] = rest
                 self._logged_in()
                 return
 
@@ -174,6 +189,7 @@ class Link:
             and not self._cont
             and data[3] == 0
             and n == 4 + (data[0] | data[1] << 8 | data[2] << 16)
+            and data[4] != protocol.COM_CHANGE_USER
             and (data[4] not in _STATEMENTS or not might_be_extended(data, 5))
         )
 
@@ -188,6 +204,8 @@ class Link:
                 if pos + 5 > n:
                     break
                 command = data[pos + 4]
+                if command == protocol.COM_CHANGE_USER:  # the session's user from now on
+                    self.user = protocol.change_user_name(data[pos + 4 : pos + 4 + length])
                 if command in _STATEMENTS and length < protocol.MAX_PAYLOAD:
                     # where the statement text starts (after an empty set of query attributes)
                     text = pos + 5 + (self._attrs if command == protocol.COM_QUERY else 0)
@@ -279,6 +297,8 @@ class Link:
         """
         if self.backend is None or self.backend.is_closing():
             raise ConnectionError("the backend connection is closed")
+        if self._capture is not None:
+            raise RuntimeError("one query at a time on a client's connection")
         capture = _Capture(protocol.TextResultReader(self._deprecate_eof()))
         self._capture = capture
         self.backend.write(protocol.frame(self._query_prefix() + sql.encode("utf-8"), 0))
@@ -335,7 +355,12 @@ class ClientSide(asyncio.Protocol):
             self.link.backend.resume_reading()
 
     def eof_received(self) -> bool:
-        return False
+        """A client that shut down its sending side still gets its answers, as direct."""
+        backend = self.link.backend
+        if backend is None or self.link._held is not None or not backend.can_write_eof():
+            return False
+        backend.write_eof()
+        return True
 
     def connection_lost(self, exc: BaseException | None) -> None:
         self.link.close()
@@ -412,9 +437,9 @@ class _Barrier:
 
     def __init__(self, deprecate_eof: bool) -> None:
         self.marker = b"jasmine_barrier_" + secrets.token_hex(8).encode()
-        self.query = b"SELECT 1 AS " + self.marker
+        self.query = b"SELECT 1 AS " + self.marker + b" LIMIT 1"  # LIMIT: sql_select_limit
         self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._packets = 4 if deprecate_eof else 5  # count, definition, [EOF], row, end
+        self._before_rows = 2 if deprecate_eof else 3  # count, definition, [EOF]
         self._buffer = bytearray()
         self._found = False
 
@@ -458,10 +483,14 @@ class _Barrier:
 
     def _reply_end(self) -> int:
         """Where the barrier's reply ends in the buffer, or -1 if it is not complete yet."""
-        pos = 0
-        for _ in range(self._packets):
-            if pos + 4 > len(self._buffer):
+        pos, seen, buffer = 0, 0, self._buffer
+        while pos + 4 <= len(buffer):
+            length, _ = protocol.header(buffer, pos)
+            if pos + 4 + length > len(buffer):
                 return -1
-            length, _ = protocol.header(self._buffer, pos)
+            seen += 1
+            end = buffer[pos + 4] == 0xFE and length < protocol.MAX_PAYLOAD
             pos += 4 + length
-        return pos if pos <= len(self._buffer) else -1
+            if seen > self._before_rows and end:  # the EOF/OK after the row
+                return pos
+        return -1

@@ -66,7 +66,9 @@ def barrier_reply(marker: bytes, deprecate_eof: bool = False) -> bytes:
     return b"".join(protocol.frame(p, seq) for seq, p in enumerate(packets, start=1))
 
 
-BARRIER = re.compile(rb"....\x03(?:\x00\x01)?SELECT 1 AS (jasmine_barrier_[0-9a-f]{16})", re.DOTALL)
+BARRIER = re.compile(
+    rb"....\x03(?:\x00\x01)?SELECT 1 AS (jasmine_barrier_[0-9a-f]{16}) LIMIT 1", re.DOTALL
+)
 
 
 async def feed(
