@@ -8,29 +8,8 @@ import re
 import pytest
 
 from jasmine_proxy import protocol
-from jasmine_proxy.relay import BackendSide, Link
-
-
-class FakeTransport:
-    def __init__(self) -> None:
-        self.data = bytearray()
-        self.paused = False
-        self.closed = False
-
-    def write(self, data: bytes) -> None:
-        self.data += data
-
-    def pause_reading(self) -> None:
-        self.paused = True
-
-    def resume_reading(self) -> None:
-        self.paused = False
-
-    def is_closing(self) -> bool:
-        return self.closed
-
-    def close(self) -> None:
-        self.closed = True
+from jasmine_proxy.relay import Link
+from tests.fakes import make_link
 
 
 def command(payload: bytes) -> bytes:
@@ -83,12 +62,8 @@ async def feed(
         answered.append(statement)
         return b"<answer>"
 
-    link = Link(answer, "test")
-    client, backend = FakeTransport(), FakeTransport()
-    link.client, link.backend = client, backend  # type: ignore[assignment]
-    link.logging_in = False
+    link, client, backend, server = make_link(answer)
     link._attrs = attrs
-    server = BackendSide(link)
     for piece in (stream[:cut], stream[cut:]):
         if piece:
             link.from_client(piece)

@@ -12,13 +12,14 @@ import asyncio
 import socket
 import struct
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from jasmine_proxy import protocol
 from jasmine_proxy.relay import BackendSide, ClientSide, Link
+from tests.fakes import FakeTransport, make_link
 from tests.private_mariadb import make_tls_files
 from tests.support import (
     MARIADB_PORT,
@@ -35,29 +36,6 @@ OURS = protocol.frame(b"\x03SHOW MATERIALIZATIONS", 0)
 BASE_CAPS = 0x1 | 0x200 | 0x8000 | 0x80000 | 0x20000 | 0x10000  # as RawClient
 
 
-# -- fake transports ------------------------------------------------------------------------------
-class FakeTransport:
-    def __init__(self) -> None:
-        self.data = bytearray()
-        self.paused = False
-        self.closed = False
-
-    def write(self, data: bytes) -> None:
-        self.data += data
-
-    def pause_reading(self) -> None:
-        self.paused = True
-
-    def resume_reading(self) -> None:
-        self.paused = False
-
-    def is_closing(self) -> bool:
-        return self.closed
-
-    def close(self) -> None:
-        self.closed = True
-
-
 def column(name: bytes) -> bytes:
     """A column definition payload as MariaDB sends it for `SELECT 1 AS <name>`."""
     out = b"\x03def\x00\x00\x00" + bytes([len(name)]) + name + b"\x00\x0c?\x00"
@@ -69,18 +47,6 @@ def result_set(name: bytes, value: bytes, status: int = 2) -> bytes:
     eof = b"\xfe\x00\x00" + struct.pack("<H", status)
     packets = [b"\x01", column(name), b"\xfe\x00\x00\x02\x00", bytes([len(value)]) + value, eof]
     return b"".join(protocol.frame(p, seq) for seq, p in enumerate(packets, start=1))
-
-
-Answer = Callable[[bytes, Link], Awaitable[bytes]]
-
-
-def make_link(answer: Answer) -> tuple[Link, FakeTransport, FakeTransport, BackendSide]:
-    link = Link(answer, "test")
-    client, backend = FakeTransport(), FakeTransport()
-    link.client, link.backend = client, backend  # type: ignore[assignment]
-    link.logging_in = False
-    link.user = "root"
-    return link, client, backend, BackendSide(link)
 
 
 async def answer_barrier(backend: FakeTransport, server: BackendSide) -> None:
