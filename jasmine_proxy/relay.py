@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from jasmine_proxy import protocol
 from jasmine_proxy.errors import NotPreparable, mysql_error
 from jasmine_proxy.intercept import PEEK, is_extended, might_be_extended
+from jasmine_proxy.replies import Barrier, Capture
 
 logger = logging.getLogger(__name__)
 
@@ -71,8 +71,8 @@ class Link:
         self._held: bytearray | None = None  # client bytes kept back while answering
         self._cont = False  # the last client packet had seq 255: a seq-0 packet continues it
         self._task: asyncio.Task[None] | None = None
-        self._barrier: _Barrier | None = None  # waiting for replies still owed to the client
-        self._capture: _Capture | None = None  # Jasmine's own query on this backend connection
+        self._barrier: Barrier | None = None  # waiting for replies still owed to the client
+        self._capture: Capture | None = None  # Jasmine's own query on this backend connection
 
     # -- login ---------------------------------------------------------------------------
     def backend_attached(self) -> None:
@@ -272,7 +272,7 @@ class Link:
         """
         if self.backend is None or self.backend.is_closing():
             raise ConnectionError("the backend connection is closed")
-        barrier = _Barrier(self._deprecate_eof())
+        barrier = Barrier(self._deprecate_eof())
         self._barrier = barrier
         self.backend.write(protocol.frame(self._query_prefix() + barrier.query, 0))
         try:
@@ -299,7 +299,7 @@ class Link:
             raise ConnectionError("the backend connection is closed")
         if self._capture is not None:
             raise RuntimeError("one query at a time on a client's connection")
-        capture = _Capture(protocol.TextResultReader(self._deprecate_eof()))
+        capture = Capture(protocol.TextResultReader(self._deprecate_eof()))
         self._capture = capture
         self.backend.write(protocol.frame(self._query_prefix() + sql.encode("utf-8"), 0))
         try:
@@ -402,95 +402,3 @@ class BackendSide(asyncio.Protocol):
 
     def connection_lost(self, exc: BaseException | None) -> None:
         self.link.backend_lost(exc)
-
-
-class _Capture:
-    """Backend packets answering Jasmine's own query, decoded instead of relayed."""
-
-    def __init__(self, reader: protocol.TextResultReader) -> None:
-        self.reader = reader
-        self.done: asyncio.Future[protocol.TextResult] = asyncio.get_running_loop().create_future()
-        self._buffer = bytearray()
-        self._payload = b""  # a payload continued over several packets
-
-    def feed(self, data: bytes) -> None:
-        self._buffer += data
-        for _, payload in protocol.split_packets(self._buffer):
-            self._payload += payload
-            if len(payload) == protocol.MAX_PAYLOAD or self.done.done():
-                continue
-            whole, self._payload = self._payload, b""
-            try:
-                result = self.reader.feed(whole)
-            except protocol.ServerError as exc:
-                self.done.set_exception(exc)
-                continue
-            if result is not None:
-                self.done.set_result(result)
-
-
-class _Barrier:
-    """Finds the reply to `SELECT 1 AS <marker>` in the backend's stream and swallows it.
-
-    Everything before it belongs to commands the client sent earlier and is passed on.
-    """
-
-    def __init__(self, deprecate_eof: bool) -> None:
-        self.marker = b"jasmine_barrier_" + secrets.token_hex(8).encode()
-        self.query = b"SELECT 1 AS " + self.marker + b" LIMIT 1"  # LIMIT: sql_select_limit
-        self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._before_rows = 2 if deprecate_eof else 3  # count, definition, [EOF]
-        self._buffer = bytearray()
-        self._found = False
-
-    def feed(self, data: bytes) -> bytes:
-        """Take backend bytes; return those that go on to the client."""
-        if self.done.done():
-            return data
-        self._buffer += data
-        out = b""
-        if not self._found:
-            at = self._buffer.find(self.marker)
-            if at < 0:  # keep what could still be the start of the reply
-                keep = len(self.marker) + 32
-                out = bytes(self._buffer[:-keep])
-                del self._buffer[:-keep]
-                return out
-            start = self._reply_start(at - 12)  # the definition's header: 4 + 8 bytes before
-            if start < 0:
-                out = bytes(self._buffer)
-                self.done.set_exception(ConnectionError(f"unexpected barrier reply: {out[-80:]!r}"))
-                return out
-            out = bytes(self._buffer[:start])
-            del self._buffer[:start]
-            self._found = True
-        end = self._reply_end()
-        if end < 0:
-            return out
-        rest = bytes(self._buffer[end:])
-        self._buffer.clear()
-        self.done.set_result(None)
-        return out + rest
-
-    def _reply_start(self, definition: int) -> int:
-        """Where the column-count packet before the definition at `definition` begins."""
-        for size in (1, 2):  # a count, and MariaDB's metadata-follows byte where negotiated
-            start = definition - 4 - size
-            head = bytes(self._buffer[start : start + 5]) if start >= 0 else b""
-            if head == bytes((size, 0, 0, 1, 1)):
-                return start
-        return -1
-
-    def _reply_end(self) -> int:
-        """Where the barrier's reply ends in the buffer, or -1 if it is not complete yet."""
-        pos, seen, buffer = 0, 0, self._buffer
-        while pos + 4 <= len(buffer):
-            length, _ = protocol.header(buffer, pos)
-            if pos + 4 + length > len(buffer):
-                return -1
-            seen += 1
-            end = buffer[pos + 4] == 0xFE and length < protocol.MAX_PAYLOAD
-            pos += 4 + length
-            if seen > self._before_rows and end:  # the EOF/OK after the row
-                return pos
-        return -1
