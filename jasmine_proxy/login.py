@@ -75,11 +75,15 @@ async def connect_backend(settings: Settings, client: socket.socket) -> socket.s
     raise last
 
 
-async def refuse(client: socket.socket, code: int, message: str) -> None:
+#: How PROXY protocol headers (v1 text, v2 binary) start: clients may not send them here.
+_PROXY_HEADER_STARTS = (b"PROX", b"\r\n\r\n")
+
+
+async def refuse(client: socket.socket, code: int, message: str, seq: int = 0) -> None:
     """Send an ERR packet in place of the greeting (as a server refusing a host does)."""
     payload = protocol.error_payload(code, "HY000", message, protocol_41=False)
     try:
-        await asyncio.get_running_loop().sock_sendall(client, protocol.frame(payload, 0))
+        await asyncio.get_running_loop().sock_sendall(client, protocol.frame(payload, seq))
     except OSError:
         pass
 
@@ -130,7 +134,13 @@ async def open_link(
         raise LoginAborted(str(exc)) from exc
     try:
         async with asyncio.timeout(settings.connect_timeout):
-            first_seq, first = await recv_packet(client)
+            head = await recv_exact(client, 4)
+            if head in _PROXY_HEADER_STARTS:  # as MariaDB answers an untrusted PROXY header
+                host = peer.rsplit(":", 1)[0]
+                await refuse(client, 1130, f"Proxy header is not accepted from {host}", seq=1)
+                raise LoginAborted("the client sent a PROXY protocol header")
+            length, first_seq = protocol.header(head)
+            first = await recv_exact(client, length)
     except (OSError, LoginAborted, TimeoutError) as exc:
         client.close()
         if settings.proxy_protocol:  # the backend blames the client's own address, as it should

@@ -70,6 +70,7 @@ class Link:
         self._partial = b""  # an incomplete header or statement prefix
         self._held: bytearray | None = None  # client bytes kept back while answering
         self._cont = False  # the last client packet had seq 255: a seq-0 packet continues it
+        self._quitting = False  # the client said COM_QUIT: the backend closing is expected
         self._task: asyncio.Task[None] | None = None
         self._barrier: Barrier | None = None  # waiting for replies still owed to the client
         self._capture: Capture | None = None  # Jasmine's own query on this backend connection
@@ -204,6 +205,7 @@ class Link:
                 if pos + 5 > n:
                     break
                 command = data[pos + 4]
+                self._quitting = command == protocol.COM_QUIT
                 if command == protocol.COM_CHANGE_USER:  # the session's user from now on
                     self.user = protocol.change_user_name(data[pos + 4 : pos + 4 + length])
                 if command in _STATEMENTS and length < protocol.MAX_PAYLOAD:
@@ -320,7 +322,7 @@ class Link:
                 pending.done.set_exception(lost)
         if self.logging_in and self._login_backend and self.client is not None:
             self._login_from_backend(b"")  # its last words (an ERR) still reach the client
-        if exc is not None:
+        if exc is not None and not self._quitting:
             logger.warning("backend connection of %s lost: %s", self.peer, exc)
         self.close()
 

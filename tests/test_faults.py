@@ -120,3 +120,23 @@ def test_aborted_logins_do_not_block_the_proxy(proxy: Proxy) -> None:
     assert wait_until(lambda: open_fds(proxy.proc.pid) <= fds, timeout=10)
     with direct() as d:
         assert rows(d, "SELECT 1") == [(1,)]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [b"PROXY TCP4 192.0.2.1 192.0.2.2 1111 2222\r\n", b"\r\n\r\n\x00\r\nQUIT\n\x21\x11\x00\x0c"],
+)
+def test_a_client_sent_proxy_header_is_refused_at_once(proxy: Proxy, header: bytes) -> None:
+    """Only the proxy may speak PROXY protocol to the backend (--proxy-protocol); a client's
+    own header would let it choose the address the backend sees."""
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", proxy.port), timeout=5) as sock:
+        sock.sendall(header)
+        raw = RawClient.__new__(RawClient)
+        raw.sock = sock
+        _, greeting = raw.read_packet()
+        assert greeting[0] == 10
+        _, refusal = raw.read_packet()
+    assert refusal[:3] == b"\xff" + (1130).to_bytes(2, "little")
+    assert b"Proxy header is not accepted" in refusal
+    assert time.monotonic() - started < 3
