@@ -18,15 +18,11 @@ MAX_PAYLOAD = 0xFFFFFF  # a payload this long continues in the next packet
 
 # Capability flags (protocol 4.1).
 CLIENT_LONG_PASSWORD = 1
-CLIENT_CONNECT_WITH_DB = 1 << 3
 CLIENT_COMPRESS = 1 << 5
 CLIENT_PROTOCOL_41 = 1 << 9
 CLIENT_SSL = 1 << 11
-CLIENT_TRANSACTIONS = 1 << 13
 CLIENT_SECURE_CONNECTION = 1 << 15
-CLIENT_MULTI_RESULTS = 1 << 17
 CLIENT_PLUGIN_AUTH = 1 << 19
-CLIENT_SESSION_TRACK = 1 << 23
 CLIENT_DEPRECATE_EOF = 1 << 24
 CLIENT_ZSTD_COMPRESSION = 1 << 26
 CLIENT_QUERY_ATTRIBUTES = 1 << 27
@@ -40,10 +36,8 @@ COM_QUERY = 0x03
 COM_CHANGE_USER = 0x11
 COM_STMT_PREPARE = 0x16
 
-# First byte of a server packet.
-OK = 0x00
+# First byte of an error packet.
 ERR = 0xFF
-EOF = 0xFE  # also: auth switch request during login
 
 SSL_REQUEST_LENGTH = 32
 

@@ -7,7 +7,8 @@ After the handshake (see `login`), two asyncio protocols move bytes:
   errors with their codes and SQLSTATEs, multi-result sets, prepared-statement packets).
 * client -> backend: the relay walks packet headers only to see where each command starts. A
   COM_QUERY whose first bytes are one of Jasmine's statements (`intercept.is_extended`) is kept
-  back and answered by the `Answerer`; everything else is forwarded in the chunks it arrived in.
+  back and answered by the `Answerer` (after a barrier: see `replies`), along with anything the
+  client sent behind it; everything else is forwarded in the chunks it arrived in.
 
 During login both directions are split into packets so that sequence ids can be renumbered
 (when the client uses TLS and the backend leg does not) and the backend's final OK or ERR seen:
@@ -17,9 +18,9 @@ Resource handling: each side's write buffer pauses reading on the other side (fl
 a million-row result or a 64 MiB row streams through without being held in memory. Closing either
 side closes the other.
 
-Error handling: if the backend goes away while a client waits for an answer, the client gets an
-ERR packet (2013, "Lost connection to backend ...") and its connection is closed; a client that
-goes away closes its backend connection, which ends any query it was running.
+Error handling: if the backend goes away, the client's connection is closed, as the server going
+away would close it (no ERR packet is made up: drivers would take it for the end of a statement);
+a client that goes away closes its backend connection, which ends any query it was running.
 """
 
 from __future__ import annotations
