@@ -37,8 +37,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-_AUTOCOMMIT = ServerStatus.SERVER_STATUS_AUTOCOMMIT
-
 
 class Answerer:
     """Runs an extended statement through the executor (in a thread) and encodes the answer."""
@@ -52,7 +50,7 @@ class Answerer:
         caps = Capabilities(link.client_caps)
         try:
             result = await asyncio.to_thread(self.executor.execute, sql, session)
-            return _frame_all(await encode_result(result, caps))
+            return _frame_all(await encode_result(result, caps, ServerStatus(link.status)))
         except Exception as exc:
             if not isinstance(exc, JasmineError):
                 logger.exception("extended statement failed unexpectedly: %s", sql[:200])
@@ -77,9 +75,12 @@ def _query_as_client(link: Link) -> Callable[[str], protocol.TextResult]:
     return query
 
 
-async def encode_result(result: Result, caps: Capabilities) -> list[bytes]:
-    """The payloads of a text-protocol answer: an OK packet, or a whole result set."""
-    status = _AUTOCOMMIT  # Jasmine's statements never leave a transaction open
+async def encode_result(result: Result, caps: Capabilities, status: ServerStatus) -> list[bytes]:
+    """The payloads of a text-protocol answer: an OK packet, or a whole result set.
+
+    `status` is the client's session as the backend reported it just before (autocommit, in
+    transaction), so a driver tracking those flags stays right.
+    """
     rs = await ensure_result_set(result)
     if not rs:
         return [packets.make_ok(capabilities=caps, status_flags=status)]

@@ -55,6 +55,7 @@ class Link:
         self.client_caps = 0
         self.user = ""
         self.thread_id = 0
+        self.status = 0x0002  # the backend session's status flags, as of the last barrier
         self.closed = asyncio.get_running_loop().create_future()
         # login phase
         self.logging_in = True
@@ -282,6 +283,7 @@ class Link:
             await barrier.done
         finally:
             self._barrier = None
+        self.status = barrier.status & ~protocol.SERVER_MORE_RESULTS_EXISTS
 
     def _deprecate_eof(self) -> bool:
         return bool(self.client_caps & self.server_caps & protocol.CLIENT_DEPRECATE_EOF)

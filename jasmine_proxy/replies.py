@@ -51,6 +51,7 @@ class Barrier:
         self._before_rows = 2 if deprecate_eof else 3  # count, definition, [EOF]
         self._buffer = bytearray()
         self._found = False
+        self.status = 0  # the session's status flags (in transaction, autocommit) at the barrier
 
     def feed(self, data: bytes) -> bytes:
         """Take backend bytes; return those that go on to the client."""
@@ -101,5 +102,6 @@ class Barrier:
             end = buffer[pos + 4] == 0xFE and length < protocol.MAX_PAYLOAD
             pos += 4 + length
             if seen > self._before_rows and end:  # the EOF/OK after the row
+                self.status = protocol.end_status(bytes(buffer[pos - length : pos]))
                 return pos
         return -1

@@ -84,3 +84,20 @@ def test_backend_errors_and_core_failures_reach_the_client(port: int) -> None:
 def test_rejection_keeps_the_backends_code() -> None:
     exc = BackendRejected("Table 'x' doesn't exist", 1146, "42S02")
     assert (exc.code, exc.sqlstate) == (1146, "42S02")
+
+
+def test_answers_carry_the_sessions_status_flags(port: int) -> None:
+    """A driver that tracks 'in transaction' and autocommit from status flags stays right."""
+    in_trans = pymysql.constants.SERVER_STATUS.SERVER_STATUS_IN_TRANS
+    autocommit = pymysql.constants.SERVER_STATUS.SERVER_STATUS_AUTOCOMMIT
+    with pymysql.connect(host="127.0.0.1", port=port, user="root") as conn:
+        conn.autocommit(False)
+        rows(conn, "BEGIN")
+        rows(conn, "SHOW MATERIALIZATIONS")
+        assert conn.server_status & in_trans
+        assert not conn.server_status & autocommit
+        conn.rollback()
+        conn.autocommit(True)
+        rows(conn, "SHOW MATERIALIZATIONS")
+        assert not conn.server_status & in_trans
+        assert conn.server_status & autocommit
