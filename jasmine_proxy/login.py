@@ -150,6 +150,7 @@ async def open_link(
         raise LoginAborted(str(exc)) from exc
     link = Link(answer, peer)
     link.thread_id = greeting.thread_id
+    link.mariadb = "MariaDB" in greeting.version
     link.client_seq = first_seq
     link.server_caps = greeting.capabilities
     try:

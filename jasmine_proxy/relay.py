@@ -55,6 +55,7 @@ class Link:
         self.client_caps = 0
         self.user = ""
         self.thread_id = 0
+        self.mariadb = False  # the backend is MariaDB (not MySQL): its SQL extensions apply
         self.status = 0x0002  # the backend session's status flags, as of the last barrier
         self.closed = asyncio.get_running_loop().create_future()
         # login phase
@@ -276,7 +277,7 @@ class Link:
         """
         if self.backend is None or self.backend.is_closing():
             raise ConnectionError("the backend connection is closed")
-        barrier = Barrier(self._deprecate_eof())
+        barrier = Barrier(self._deprecate_eof(), mariadb=self.mariadb)
         self._barrier = barrier
         self.backend.write(protocol.frame(self._query_prefix() + barrier.query, 0))
         try:

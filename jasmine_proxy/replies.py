@@ -44,9 +44,11 @@ class Barrier:
     Everything before it belongs to commands the client sent earlier and is passed on.
     """
 
-    def __init__(self, deprecate_eof: bool) -> None:
+    def __init__(self, deprecate_eof: bool, mariadb: bool = False) -> None:
         self.marker = b"jasmine_barrier_" + secrets.token_hex(8).encode()
-        self.query = b"SELECT 1 AS " + self.marker + b" LIMIT 1"  # LIMIT: sql_select_limit
+        # LIMIT overrides sql_select_limit; on MariaDB no max_statement_time may cut it short
+        prefix = b"SET STATEMENT max_statement_time=0 FOR " if mariadb else b""
+        self.query = prefix + b"SELECT 1 AS " + self.marker + b" LIMIT 1"
         self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._before_rows = 2 if deprecate_eof else 3  # count, definition, [EOF]
         self._buffer = bytearray()

@@ -193,3 +193,13 @@ def test_load_data_local_infile(proxy: Proxy, database: str, tmp_path: Path) -> 
             )
             assert cur.rowcount == 5000
         assert rows(conn, "SELECT COUNT(*), MAX(name) FROM loaded") == [(5000, "name 999")]
+
+
+def test_extended_statement_answers_whatever_the_session_limits(proxy: Proxy) -> None:
+    """The ordering barrier Jasmine sends on the client's connection is not cut short by the
+    session's own limits (sql_select_limit, max_statement_time)."""
+    with proxy.connect(read_timeout=10) as conn:
+        rows(conn, "SET SESSION sql_select_limit = 0, SESSION max_statement_time = 0.000001")
+        with pytest.raises(pymysql.err.MySQLError) as info:
+            rows(conn, "SHOW MATERIALIZATIONS")
+        assert info.value.args[0] == 1235
