@@ -8,10 +8,8 @@ read at connect time with SHOW TABLES and COM_FIELD_LIST) are exercised as a use
 
 from __future__ import annotations
 
-import datetime
 import errno
 import fcntl
-import ipaddress
 import os
 import re
 import select
@@ -23,11 +21,11 @@ import sys
 import termios
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pymysql
 import pytest
 
+from tests.private_mariadb import TlsFiles, make_tls_files
 from tests.support import MARIADB_HOST, MARIADB_PORT, MARIADB_URL, Proxy, direct, wait_until
 
 MARIADB = shutil.which("mariadb") or "/usr/bin/mariadb"
@@ -377,54 +375,14 @@ def test_without_auto_rehash_nothing_is_completed(
 # -- TLS logins ------------------------------------------------------------------------------------
 
 
-def self_signed(directory: Path) -> tuple[Path, Path]:
-    """A self-signed certificate for localhost / 127.0.0.1 (cryptography: no openssl binary)."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.x509.oid import NameOID
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(
-            x509.SubjectAlternativeName(
-                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
-            ),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return cert_path, key_path
+@pytest.fixture(scope="module")
+def tls_files(tmp_path_factory: pytest.TempPathFactory) -> TlsFiles:
+    return make_tls_files(tmp_path_factory.mktemp("tls"), "jasmine-proxy")
 
 
 @pytest.fixture(scope="module")
-def tls_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    return self_signed(tmp_path_factory.mktemp("tls"))
-
-
-@pytest.fixture(scope="module")
-def tls_proxy(tls_files: tuple[Path, Path]) -> Iterator[Proxy]:
-    cert, key = tls_files
-    p = Proxy(MARIADB_URL, "--tls-cert", str(cert), "--tls-key", str(key))
+def tls_proxy(tls_files: TlsFiles) -> Iterator[Proxy]:
+    p = Proxy(MARIADB_URL, "--tls-cert", str(tls_files.cert), "--tls-key", str(tls_files.key))
     yield p
     assert p.stop() == 0, p.log
 
@@ -459,10 +417,9 @@ def test_hundred_tls_logins_with_the_mariadb_client(
 
 
 def test_hundred_tls_logins_with_pymysql(
-    tls_proxy: Proxy, tls_files: tuple[Path, Path], database: str, user: tuple[str, str]
+    tls_proxy: Proxy, tls_files: TlsFiles, database: str, user: tuple[str, str]
 ) -> None:
-    cert, _ = tls_files
-    context = ssl.create_default_context(cafile=str(cert))  # verifies the proxy's certificate
+    context = ssl.create_default_context(cafile=str(tls_files.ca))  # verifies the proxy's cert
     name, password = user
     for i in range(LOGINS):
         started = time.monotonic()
