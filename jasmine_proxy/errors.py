@@ -12,13 +12,16 @@
 Errors that the backend sends to a client on a relayed statement are never turned into these:
 they travel to the client as the backend's own packets, byte for byte.
 
-`mysql_error(exc)` gives the (code, SQLSTATE, message) a client sees for any exception; the wire
-front end calls it and nothing else decides codes. The CLI maps the same tree to exit codes.
+`mysql_error(exc)` gives the (code, SQLSTATE, message) a client sees for any exception, and
+`error_packet(exc, client_caps)` the ERR packet that answers a client's command with it; the wire
+front end calls them and nothing else decides codes. The CLI maps the same tree to exit codes.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
+
+from jasmine_proxy import protocol
 
 
 class MysqlErrorInfo(NamedTuple):
@@ -91,6 +94,15 @@ def mysql_error(exc: BaseException) -> MysqlErrorInfo:
     if isinstance(exc, JasmineError):
         return MysqlErrorInfo(exc.code, exc.sqlstate, str(exc))
     return MysqlErrorInfo(1105, "HY000", f"Jasmine internal error: {type(exc).__name__}: {exc}")
+
+
+def error_packet(exc: BaseException, client_caps: int) -> bytes:
+    """The framed ERR packet answering a client's command with `exc` (sequence id 1)."""
+    code, sqlstate, message = mysql_error(exc)
+    protocol_41 = bool(client_caps & protocol.CLIENT_PROTOCOL_41)
+    return protocol.frame(
+        protocol.error_payload(code, sqlstate, message, protocol_41=protocol_41), 1
+    )
 
 
 def exit_code(exc: BaseException) -> int:

@@ -29,7 +29,7 @@ from mysql_mimic.results import ensure_result_set
 from mysql_mimic.types import Capabilities, ServerStatus
 
 from jasmine_proxy import protocol
-from jasmine_proxy.errors import BackendRejected, BackendUnavailable, JasmineError, mysql_error
+from jasmine_proxy.errors import BackendRejected, BackendUnavailable, JasmineError, error_packet
 from jasmine_proxy.extended import ClientSession, Executor, Result
 
 if TYPE_CHECKING:
@@ -54,10 +54,7 @@ class Answerer:
         except Exception as exc:
             if not isinstance(exc, JasmineError):
                 logger.exception("extended statement failed unexpectedly: %s", sql[:200])
-            code, sqlstate, message = mysql_error(exc)
-            protocol_41 = bool(caps & Capabilities.CLIENT_PROTOCOL_41)
-            err = protocol.error_payload(code, sqlstate, message, protocol_41=protocol_41)
-            return protocol.frame(err, 1)
+            return error_packet(exc, link.client_caps)
 
 
 def _query_as_client(link: Link) -> Callable[[str], protocol.TextResult]:

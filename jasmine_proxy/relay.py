@@ -31,7 +31,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from jasmine_proxy import protocol
-from jasmine_proxy.errors import NotPreparable, mysql_error
+from jasmine_proxy.errors import NotPreparable, error_packet
 from jasmine_proxy.intercept import PEEK, is_extended, might_be_extended
 from jasmine_proxy.replies import Barrier, Capture
 
@@ -229,11 +229,8 @@ class Link:
                         return
             self._cont = seq == 255 and length > 0  # LOAD DATA LOCAL file packets wrap to 0
             pos += 4 + length
-        if pos > n:  # forwarded a packet header; its payload continues in later chunks
+        if pos >= n:  # all of it goes; a payload may continue in later chunks
             self._skip = pos - n
-            backend.write(data)
-        elif pos == n:
-            self._skip = 0
             backend.write(data)
         else:
             self._skip = 0
@@ -258,8 +255,7 @@ class Link:
         if command == protocol.COM_QUERY:
             packets = await self.answer(statement, self)
         else:
-            code, sqlstate, message = mysql_error(NotPreparable())
-            packets = protocol.frame(protocol.error_payload(code, sqlstate, message), 1)
+            packets = error_packet(NotPreparable(), self.client_caps)
         if self.client is None or self.client.is_closing():
             return
         self.client.write(packets)
@@ -275,11 +271,9 @@ class Link:
         still on their way; Jasmine's answer must not overtake them. The backend answers in
         order, so a query of our own, whose reply is unmistakable, marks the spot.
         """
-        if self.backend is None or self.backend.is_closing():
-            raise ConnectionError("the backend connection is closed")
         barrier = Barrier(self._deprecate_eof(), mariadb=self.mariadb)
+        self._send_own_query(barrier.query)
         self._barrier = barrier
-        self.backend.write(protocol.frame(self._query_prefix() + barrier.query, 0))
         try:
             await barrier.done
         finally:
@@ -289,9 +283,13 @@ class Link:
     def _deprecate_eof(self) -> bool:
         return bool(self.client_caps & self.server_caps & protocol.CLIENT_DEPRECATE_EOF)
 
-    def _query_prefix(self) -> bytes:
-        """COM_QUERY, and an empty set of query attributes where those were negotiated."""
-        return b"\x03\x00\x01" if self._attrs else b"\x03"
+    def _send_own_query(self, sql: bytes) -> None:
+        """A COM_QUERY of Jasmine's own on this connection (an empty set of query attributes
+        where those were negotiated); its reply is read by a Barrier or a Capture."""
+        if self.backend is None or self.backend.is_closing():
+            raise ConnectionError("the backend connection is closed")
+        prefix = b"\x03\x00\x01" if self._attrs else b"\x03"
+        self.backend.write(protocol.frame(prefix + sql, 0))
 
     # -- Jasmine's own statements on the client's connection -----------------------------
     async def query(self, sql: str) -> protocol.TextResult:
@@ -301,13 +299,11 @@ class Link:
         client's session sees it as a statement of its own (ROW_COUNT(), warnings).
         Raises protocol.ServerError for the backend's ERR, ConnectionError if it is gone.
         """
-        if self.backend is None or self.backend.is_closing():
-            raise ConnectionError("the backend connection is closed")
         if self._capture is not None:
             raise RuntimeError("one query at a time on a client's connection")
         capture = Capture(protocol.TextResultReader(self._deprecate_eof()))
+        self._send_own_query(sql.encode("utf-8"))
         self._capture = capture
-        self.backend.write(protocol.frame(self._query_prefix() + sql.encode("utf-8"), 0))
         try:
             return await capture.done
         finally:
