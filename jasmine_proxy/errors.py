@@ -5,6 +5,15 @@
     ├── GrammarError                a malformed extended statement (1064, 42000)
     ├── UnsupportedStatement        recognised as Jasmine's, not (yet) implemented (1235, 42000)
     ├── NotPreparable               Jasmine's statement sent as a prepared statement (1295)
+    ├── NoDatabase                  an unqualified name with no current database (1046, 3D000)
+    ├── NoSuchMaterialization       the named materialization does not exist (1146, 42S02)
+    ├── NameTaken                   CREATE on a name that exists already (1050, 42S01)
+    ├── UnknownStrategy             USING names no registered pattern (1286, 42000)
+    ├── UnknownOption               WITH names an option that does not exist or apply (1911)
+    ├── WrongValue                  an option value that cannot be used, e.g. a bad interval (1525)
+    ├── IllegalStep                 an event the lifecycle table refuses in this state (1221)
+    ├── NotMaintainable             a query the strategy cannot maintain (1235, 42000)
+    ├── Denied                      the client's own user may not do this (1142, 42000)
     └── BackendError                the backend database failed us
         ├── BackendUnavailable      it cannot be reached, or the connection to it broke (2003)
         └── BackendRejected         it answered with an error of its own (its code is kept)
@@ -68,6 +77,72 @@ class NotPreparable(JasmineError):
             "This command is not supported in the prepared statement protocol: "
             "send Jasmine's extended statements as plain text queries"
         )
+
+
+class NoDatabase(JasmineError):
+    """An unqualified materialization name, and the session has no current database."""
+
+    code = 1046  # ER_NO_DB_ERROR
+    sqlstate = "3D000"
+
+    def __init__(self) -> None:
+        super().__init__("No database selected")
+
+
+class NoSuchMaterialization(JasmineError):
+    """The named materialization does not exist (MySQL's "Table ... doesn't exist")."""
+
+    code = 1146  # ER_NO_SUCH_TABLE
+    sqlstate = "42S02"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"Materialization '{name}' doesn't exist")
+
+
+class NameTaken(JasmineError):
+    """CREATE MATERIALIZATION on a name that a materialization or another object has."""
+
+    code = 1050  # ER_TABLE_EXISTS_ERROR
+    sqlstate = "42S01"
+
+
+class UnknownStrategy(JasmineError):
+    """USING names a strategy that no pattern module registered (like an unknown ENGINE)."""
+
+    code = 1286  # ER_UNKNOWN_STORAGE_ENGINE
+    sqlstate = "42000"
+
+
+class UnknownOption(JasmineError):
+    """WITH (...) names an option that does not exist, or does not apply to the strategy."""
+
+    code = 1911  # ER_UNKNOWN_OPTION
+
+
+class WrongValue(JasmineError):
+    """An option value that cannot be used: a bad interval, an unknown build mode, ..."""
+
+    code = 1525  # ER_WRONG_VALUE
+
+
+class IllegalStep(JasmineError):
+    """A lifecycle event that the state x event table refuses in the current state."""
+
+    code = 1221  # ER_WRONG_USAGE
+
+
+class NotMaintainable(JasmineError):
+    """A query that the chosen strategy cannot maintain; the message names the obstacle."""
+
+    code = 1235  # ER_NOT_SUPPORTED_YET
+    sqlstate = "42000"
+
+
+class Denied(JasmineError):
+    """The client's own backend user lacks a privilege the statement needs."""
+
+    code = 1142  # ER_TABLEACCESS_DENIED_ERROR
+    sqlstate = "42000"
 
 
 class BackendError(JasmineError):

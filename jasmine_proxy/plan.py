@@ -1,0 +1,153 @@
+"""Plans: what a materialization does on the backend, as data.
+
+A pattern compiles a definition into a `Plan`: the backend objects the materialization owns and,
+per lifecycle event, the operations to run. Operations are small frozen dataclasses, not SQL
+strings; a backend module renders each one in its own dialect (`Backend.render`) and runs it
+(`Backend.run`). So a plan can be printed without running anything (EXPLAIN), stored in the
+catalog (`to_json` / `from_json`) and run on MySQL or SQLite alike.
+
+Query text is kept exactly as the user wrote it (MySQL dialect), to be run with the
+materialization's default schema as the current database, the way MySQL itself stores a view:
+so column names such as `count(*)` come out as MySQL would name them.
+
+>>> t = Name("shop", "daily revenue")
+>>> str(t), t.sql()
+('shop.daily revenue', '`shop`.`daily revenue`')
+>>> p = Plan("view", ("any SELECT",), "shop", (Owned(t, "VIEW"),), {"drop": (Drop(t, "VIEW"),)})
+>>> Plan.from_json(p.to_json()) == p
+True
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sqlglot import exp
+
+
+@dataclass(frozen=True)
+class Name:
+    """A schema-qualified backend object name."""
+
+    schema: str
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+    def sql(self, dialect: str = "mysql") -> str:
+        """The quoted name: names reach SQL only through here (or sqlglot's quoting)."""
+        return self.table().sql(dialect)
+
+    def table(self) -> exp.Table:
+        return exp.Table(
+            this=exp.to_identifier(self.name, quoted=True),
+            db=exp.to_identifier(self.schema, quoted=True),
+        )
+
+
+@dataclass(frozen=True)
+class Owned:
+    """A backend object the materialization owns: `kind` is TABLE or VIEW."""
+
+    name: Name
+    kind: str
+
+
+@dataclass(frozen=True)
+class CreateView:
+    """CREATE VIEW target AS query (OR REPLACE only when `replace`)."""
+
+    target: Name
+    query: str
+    replace: bool = False
+
+
+@dataclass(frozen=True)
+class CreateTableAs:
+    """A new table holding the query's rows; `key` becomes its primary key when given."""
+
+    target: Name
+    query: str
+    key: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Swap:
+    """Make `shadow` the new `target` atomically, readers seeing old or new, never neither;
+    the previous `target` (if any) goes through `old` and is dropped."""
+
+    target: Name
+    shadow: Name
+    old: Name
+
+
+@dataclass(frozen=True)
+class Drop:
+    """DROP TABLE/VIEW IF EXISTS: dropping what is already gone is not an error."""
+
+    target: Name
+    kind: str
+
+
+@dataclass(frozen=True)
+class Run:
+    """One pattern-specific statement in MySQL dialect (later patterns: upserts, triggers)."""
+
+    sql: str
+
+
+Op = CreateView | CreateTableAs | Swap | Drop | Run
+_OPS: dict[str, type[Op]] = {t.__name__: t for t in (CreateView, CreateTableAs, Swap, Drop, Run)}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The compiled form of a materialization."""
+
+    strategy: str
+    reasons: tuple[str, ...]
+    default_schema: str | None
+    objects: tuple[Owned, ...]
+    events: dict[str, tuple[Op, ...]] = field(default_factory=dict)
+
+    def ops(self, event: str) -> tuple[Op, ...]:
+        return self.events.get(event, ())
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "strategy": self.strategy,
+                "reasons": list(self.reasons),
+                "default_schema": self.default_schema,
+                "objects": [asdict(o) for o in self.objects],
+                "events": {
+                    event: [{"op": type(op).__name__, **asdict(op)} for op in ops]
+                    for event, ops in self.events.items()
+                },
+            },
+            sort_keys=True,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Plan:
+        data = json.loads(text)
+        return cls(
+            strategy=data["strategy"],
+            reasons=tuple(data["reasons"]),
+            default_schema=data["default_schema"],
+            objects=tuple(Owned(Name(**o["name"]), o["kind"]) for o in data["objects"]),
+            events={event: tuple(_op(d) for d in ops) for event, ops in data["events"].items()},
+        )
+
+
+def _op(data: dict[str, Any]) -> Op:
+    kind = _OPS[data.pop("op")]
+    fields: dict[str, Any] = {
+        k: Name(**v) if isinstance(v, dict) else v for k, v in data.items()
+    }
+    if "key" in fields and fields["key"] is not None:
+        fields["key"] = tuple(fields["key"])
+    return kind(**fields)
