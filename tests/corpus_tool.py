@@ -343,7 +343,9 @@ def render(outcome: Outcome, aspects: Iterable[str], ctx: Context) -> list[str]:
         return ["ok: " + " ".join(shown) if shown else "ok"]
     lines = []
     if "names" in chosen:
-        lines.append("names: " + json.dumps([ctx.text(n) for n in outcome.names]))
+        lines.append(
+            "names: " + json.dumps([ctx.text(n) for n in outcome.names], ensure_ascii=False)
+        )
     if "types" in chosen:
         lines.append("types: " + json.dumps([TYPE_NAMES.get(t, str(t)) for t in outcome.types]))
     if "rows" in chosen or "rowcount" in chosen:

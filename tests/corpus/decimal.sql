@@ -1,0 +1,226 @@
+-- DECIMAL exactness: values come back as stored, arithmetic and aggregates are exact
+-- (0.10 + 0.20 = 0.30), so that a materialization and its query agree to the cent.
+
+-- case: decimal_round_trip
+CREATE TABLE t (id INT PRIMARY KEY, d DECIMAL(10,2));
+INSERT INTO t VALUES (1, 0.10), (2, 0.20), (3, 12345678.90), (4, -0.01), (5, 0), (6, '99999999.99');
+SELECT id, d FROM t ORDER BY id;
+-- expect
+-- > names: ["id", "d"]
+-- > types: ["LONG", "NEWDECIMAL"]
+-- > rows: 6
+-- > (1, Decimal('0.10'))
+-- > (2, Decimal('0.20'))
+-- > (3, Decimal('12345678.90'))
+-- > (4, Decimal('-0.01'))
+-- > (5, Decimal('0.00'))
+-- > (6, Decimal('99999999.99'))
+
+-- case: decimal_sum_avg_min_max
+CREATE TABLE t (d DECIMAL(10,2));
+INSERT INTO t VALUES (0.10), (0.20);
+SELECT SUM(d), AVG(d), MIN(d), MAX(d), COUNT(d) FROM t;
+-- expect
+-- > names: ["SUM(d)", "AVG(d)", "MIN(d)", "MAX(d)", "COUNT(d)"]
+-- > types: ["NEWDECIMAL", "NEWDECIMAL", "NEWDECIMAL", "NEWDECIMAL", "LONGLONG"]
+-- > rows: 1
+-- > (Decimal('0.30'), Decimal('0.150000'), Decimal('0.10'), Decimal('0.20'), 2)
+SELECT SUM(d) = 0.30, SUM(d) = 0.3, SUM(d) - 0.30 FROM t;
+-- expect
+-- > names: ["SUM(d) = 0.30", "SUM(d) = 0.3", "SUM(d) - 0.30"]
+-- > types: ["LONG", "LONG", "NEWDECIMAL"]
+-- > rows: 1
+-- > (1, 1, Decimal('0.00'))
+
+-- case: decimal_column_arithmetic
+CREATE TABLE t (a DECIMAL(10,2), b DECIMAL(10,2));
+INSERT INTO t VALUES (0.10, 0.20);
+SELECT a + b, b - a, a * b, a * 3, b / 3, a / b, -a FROM t;
+-- expect
+-- > names: ["a + b", "b - a", "a * b", "a * 3", "b / 3", "a / b", "-a"]
+-- > types: ["NEWDECIMAL", "NEWDECIMAL", "NEWDECIMAL", "NEWDECIMAL", "NEWDECIMAL", "NEWDECIMAL", "NEWDECIMAL"]
+-- > rows: 1
+-- > (Decimal('0.30'), Decimal('0.10'), Decimal('0.0200'), Decimal('0.30'), Decimal('0.066667'), Decimal('0.500000'), Decimal('-0.10'))
+SELECT a + b = 0.30, a + 0.20 FROM t;
+-- expect
+-- > names: ["a + b = 0.30", "a + 0.20"]
+-- > types: ["LONG", "NEWDECIMAL"]
+-- > rows: 1
+-- > (1, Decimal('0.30'))
+
+-- case: decimal_literals
+SELECT 0.1 + 0.2, 0.1 + 0.2 = 0.3, 1.10 * 3, 10.00 / 4, 0.1 * 0.1, 1.0 - 0.9;
+-- expect
+-- > names: ["0.1 + 0.2", "0.1 + 0.2 = 0.3", "1.10 * 3", "10.00 / 4", "0.1 * 0.1", "1.0 - 0.9"]
+-- > types: ["NEWDECIMAL", "LONG", "NEWDECIMAL", "NEWDECIMAL", "NEWDECIMAL", "NEWDECIMAL"]
+-- > rows: 1
+-- > (Decimal('0.3'), 1, Decimal('3.30'), Decimal('2.500000'), Decimal('0.01'), Decimal('0.1'))
+
+-- case: decimal_sum_of_many_cents
+-- note: 1,000 rows of 0.01 and of 0.10 sum exactly; a float would drift
+CREATE TABLE t (id INT PRIMARY KEY, c DECIMAL(10,2), d DECIMAL(10,2));
+INSERT INTO t WITH RECURSIVE s (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 1000) SELECT n, 0.01, 0.10 FROM s;
+SELECT SUM(c), SUM(d), AVG(d), SUM(c) * 3 FROM t;
+-- expect
+-- > names: ["SUM(c)", "SUM(d)", "AVG(d)", "SUM(c) * 3"]
+-- > types: ["NEWDECIMAL", "NEWDECIMAL", "NEWDECIMAL", "NEWDECIMAL"]
+-- > rows: 1
+-- > (Decimal('10.00'), Decimal('100.00'), Decimal('0.100000'), Decimal('30.00'))
+SELECT SUM(c) = 10.00, SUM(d) = 100 FROM t;
+-- expect
+-- > names: ["SUM(c) = 10.00", "SUM(d) = 100"]
+-- > types: ["LONG", "LONG"]
+-- > rows: 1
+-- > (1, 1)
+
+-- case: decimal_group_by_totals
+CREATE TABLE orders (id INT PRIMARY KEY, customer VARCHAR(5), amount DECIMAL(12,2));
+INSERT INTO orders VALUES (1, 'a', 19.99), (2, 'a', 0.01), (3, 'b', 1234.56), (4, 'b', 0.44), (5, 'c', 0.10), (6, 'c', 0.20);
+SELECT customer, SUM(amount), AVG(amount), COUNT(*) FROM orders GROUP BY customer ORDER BY customer;
+-- expect
+-- > names: ["customer", "SUM(amount)", "AVG(amount)", "COUNT(*)"]
+-- > types: ["VAR_STRING", "NEWDECIMAL", "NEWDECIMAL", "LONGLONG"]
+-- > rows: 3
+-- > ('a', Decimal('20.00'), Decimal('10.000000'), 2)
+-- > ('b', Decimal('1235.00'), Decimal('617.500000'), 2)
+-- > ('c', Decimal('0.30'), Decimal('0.150000'), 2)
+SELECT customer FROM orders GROUP BY customer HAVING SUM(amount) = 0.30;
+-- expect
+-- > names: ["customer"]
+-- > types: ["VAR_STRING"]
+-- > rows: 1
+-- > ('c',)
+
+-- case: decimal_scale_and_precision
+CREATE TABLE t (a DECIMAL(5,0), b DECIMAL(30,10), c DECIMAL(65,30), d NUMERIC(8,3));
+INSERT INTO t VALUES (12345, 12345678901234567890.0123456789, 0.000000000000000000000000000001, 12345.678);
+SELECT * FROM t;
+-- expect
+-- > names: ["a", "b", "c", "d"]
+-- > types: ["NEWDECIMAL", "NEWDECIMAL", "NEWDECIMAL", "NEWDECIMAL"]
+-- > rows: 1
+-- > (Decimal('12345'), Decimal('12345678901234567890.0123456789'), Decimal('1E-30'), Decimal('12345.678'))
+SELECT b + 1, b * 2, c * 2, d / 7 FROM t;
+-- expect
+-- > names: ["b + 1", "b * 2", "c * 2", "d / 7"]
+-- > types: ["NEWDECIMAL", "NEWDECIMAL", "NEWDECIMAL", "NEWDECIMAL"]
+-- > rows: 1
+-- > (Decimal('12345678901234567891.0123456789'), Decimal('24691357802469135780.0246913578'), Decimal('2E-30'), Decimal('1763.6682857'))
+
+-- case: decimal_negative_and_zero
+CREATE TABLE t (d DECIMAL(8,3));
+INSERT INTO t VALUES (-1.5), (0), (-0.000), (2.25);
+SELECT d FROM t ORDER BY d;
+-- expect
+-- > names: ["d"]
+-- > types: ["NEWDECIMAL"]
+-- > rows: 4
+-- > (Decimal('-1.500'),)
+-- > (Decimal('0.000'),)
+-- > (Decimal('0.000'),)
+-- > (Decimal('2.250'),)
+SELECT SUM(d), MIN(d), MAX(d), ABS(MIN(d)) FROM t;
+-- expect
+-- > names: ["SUM(d)", "MIN(d)", "MAX(d)", "ABS(MIN(d))"]
+-- > types: ["NEWDECIMAL", "NEWDECIMAL", "NEWDECIMAL", "NEWDECIMAL"]
+-- > rows: 1
+-- > (Decimal('0.750'), Decimal('-1.500'), Decimal('2.250'), Decimal('1.500'))
+
+-- case: decimal_comparisons_and_order
+CREATE TABLE t (id INT PRIMARY KEY, d DECIMAL(10,2));
+INSERT INTO t VALUES (1, 10.00), (2, 9.99), (3, 10.01), (4, 100.00), (5, 2.00);
+SELECT id FROM t WHERE d > 9.995 ORDER BY d;
+-- expect
+-- > names: ["id"]
+-- > types: ["LONG"]
+-- > rows: 3
+-- > (1,)
+-- > (3,)
+-- > (4,)
+SELECT id FROM t WHERE d = 10 ORDER BY id;
+-- expect
+-- > names: ["id"]
+-- > types: ["LONG"]
+-- > rows: 1
+-- > (1,)
+SELECT id FROM t WHERE d BETWEEN 2 AND 10 ORDER BY d DESC;
+-- expect
+-- > names: ["id"]
+-- > types: ["LONG"]
+-- > rows: 3
+-- > (1,)
+-- > (2,)
+-- > (5,)
+
+-- case: decimal_round_and_truncate
+CREATE TABLE t (d DECIMAL(10,4));
+INSERT INTO t VALUES (1.2345), (1.2355), (-1.2345);
+SELECT d, ROUND(d, 2), ROUND(d, 3), TRUNCATE(d, 2), FLOOR(d), CEIL(d) FROM t ORDER BY d;
+-- expect
+-- > names: ["d", "ROUND(d, 2)", "ROUND(d, 3)", "TRUNCATE(d, 2)", "FLOOR(d)", "CEIL(d)"]
+-- > types: ["NEWDECIMAL", "NEWDECIMAL", "NEWDECIMAL", "NEWDECIMAL", "LONG", "LONG"]
+-- > rows: 3
+-- > (Decimal('-1.2345'), Decimal('-1.23'), Decimal('-1.235'), Decimal('-1.23'), -2, -1)
+-- > (Decimal('1.2345'), Decimal('1.23'), Decimal('1.235'), Decimal('1.23'), 1, 2)
+-- > (Decimal('1.2355'), Decimal('1.24'), Decimal('1.236'), Decimal('1.23'), 1, 2)
+
+-- case: decimal_mixed_with_integer_and_double
+CREATE TABLE t (d DECIMAL(8,2), i INT, f DOUBLE);
+INSERT INTO t VALUES (1.10, 3, 0.5);
+SELECT d + i, d * i, d + f, i / 2, SUM(d + i) FROM t;
+-- expect
+-- > names: ["d + i", "d * i", "d + f", "i / 2", "SUM(d + i)"]
+-- > types: ["NEWDECIMAL", "NEWDECIMAL", "DOUBLE", "NEWDECIMAL", "NEWDECIMAL"]
+-- > rows: 1
+-- > (Decimal('4.10'), Decimal('3.30'), 1.6, Decimal('1.5000'), Decimal('4.10'))
+
+-- case: decimal_in_update_and_upsert
+CREATE TABLE acct (id INT PRIMARY KEY, balance DECIMAL(12,2) NOT NULL);
+INSERT INTO acct VALUES (1, 0.10);
+UPDATE acct SET balance = balance + 0.20 WHERE id = 1;
+-- expect
+-- > ok: affected=1 insert_id=0
+INSERT INTO acct VALUES (1, 0.05) ON DUPLICATE KEY UPDATE balance = balance + VALUES(balance);
+-- expect
+-- > ok: affected=2 insert_id=0
+SELECT balance, balance = 0.35 FROM acct;
+-- expect
+-- > names: ["balance", "balance = 0.35"]
+-- > types: ["NEWDECIMAL", "LONG"]
+-- > rows: 1
+-- > (Decimal('0.35'), 1)
+
+-- case: decimal_window_running_total
+CREATE TABLE t (id INT PRIMARY KEY, d DECIMAL(8,2));
+INSERT INTO t VALUES (1, 0.10), (2, 0.20), (3, 0.30);
+SELECT id, SUM(d) OVER (ORDER BY id) AS running, AVG(d) OVER () AS mean FROM t ORDER BY id;
+-- expect
+-- > names: ["id", "running", "mean"]
+-- > types: ["LONG", "NEWDECIMAL", "NEWDECIMAL"]
+-- > rows: 3
+-- > (1, Decimal('0.10'), Decimal('0.200000'))
+-- > (2, Decimal('0.30'), Decimal('0.200000'))
+-- > (3, Decimal('0.60'), Decimal('0.200000'))
+
+-- case: decimal_cast_from_strings_and_floats
+SELECT CAST('0.10' AS DECIMAL(10,2)) + CAST('0.20' AS DECIMAL(10,2)), CAST(0.1e0 AS DECIMAL(10,2)), CAST('1.005' AS DECIMAL(10,2)), CAST(2.675 AS DECIMAL(10,2));
+-- expect
+-- > names: ["CAST('0.10' AS DECIMAL(10,2)) + CAST('0.20' AS DECIMAL(10,2))", "CAST(0.1e0 AS DECIMAL(10,2))", "CAST('1.005' AS DECIMAL(10,2))", "CAST(2.675 AS DECIMAL(10,2))"]
+-- > types: ["NEWDECIMAL", "NEWDECIMAL", "NEWDECIMAL", "NEWDECIMAL"]
+-- > rows: 1
+-- > (Decimal('0.30'), Decimal('0.10'), Decimal('1.01'), Decimal('2.68'))
+
+-- case: decimal_out_of_range
+CREATE TABLE t (d DECIMAL(4,2));
+INSERT INTO t VALUES (99.99);
+-- expect
+-- > ok: affected=1 insert_id=0
+INSERT INTO t VALUES (100.00);
+-- expect
+-- > error: 1264
+SELECT d FROM t;
+-- expect
+-- > names: ["d"]
+-- > types: ["NEWDECIMAL"]
+-- > rows: 1
+-- > (Decimal('99.99'),)
