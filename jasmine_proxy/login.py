@@ -153,6 +153,7 @@ async def open_link(
     link.mariadb = "MariaDB" in greeting.version
     link.client_seq = first_seq
     link.server_caps = greeting.capabilities
+    link.server_mariadb_caps = greeting.mariadb_capabilities
     try:
         if protocol.is_ssl_request(first):
             await _relay_tls(link, client, backend, greeting, first, settings, tls)

@@ -50,7 +50,8 @@ class Answerer:
         caps = Capabilities(link.client_caps)
         try:
             result = await asyncio.to_thread(self.executor.execute, sql, session)
-            return _frame_all(await encode_result(result, caps, ServerStatus(link.status)))
+            status = ServerStatus(link.status)
+            return _frame_all(await encode_result(result, caps, status, link.mariadb_caps))
         except Exception as exc:
             if not isinstance(exc, JasmineError):
                 logger.exception("extended statement failed unexpectedly: %s", sql[:200])
@@ -72,27 +73,36 @@ def _query_as_client(link: Link) -> Callable[[str], protocol.TextResult]:
     return query
 
 
-async def encode_result(result: Result, caps: Capabilities, status: ServerStatus) -> list[bytes]:
+async def encode_result(
+    result: Result, caps: Capabilities, status: ServerStatus, mariadb_caps: int = 0
+) -> list[bytes]:
     """The payloads of a text-protocol answer: an OK packet, or a whole result set.
 
     `status` is the client's session as the backend reported it just before (autocommit, in
-    transaction), so a driver tracking those flags stays right.
+    transaction), so a driver tracking those flags stays right. `mariadb_caps` are MariaDB's
+    extra capabilities that client and backend agreed on: with them a MariaDB client expects a
+    metadata-follows byte after the column count and an extended-info field in each column
+    definition, which mysql-mimic does not write.
     """
     rs = await ensure_result_set(result)
     if not rs:
         return [packets.make_ok(capabilities=caps, status_flags=status)]
     deprecate_eof = Capabilities.CLIENT_DEPRECATE_EOF in caps
-    out = [packets.make_column_count(capabilities=caps, column_count=len(rs.columns))]
+    count = packets.make_column_count(capabilities=caps, column_count=len(rs.columns))
+    if mariadb_caps & protocol.MARIADB_CLIENT_CACHE_METADATA:
+        count += b"\x01"  # metadata follows
+    out = [count]
     charset = packets.CharacterSet.utf8mb4
     for col in rs.columns:
-        out.append(
-            packets.make_column_definition_41(
-                server_charset=charset,
-                name=col.name,
-                column_type=col.type,
-                character_set=col.character_set,
-            )
+        definition = packets.make_column_definition_41(
+            server_charset=charset,
+            name=col.name,
+            column_type=col.type,
+            character_set=col.character_set,
         )
+        if mariadb_caps & protocol.MARIADB_CLIENT_EXTENDED_METADATA:
+            definition = protocol.with_extended_info(definition)
+        out.append(definition)
     if not deprecate_eof:
         out.append(packets.make_eof(capabilities=caps, status_flags=status))
     rows = rs.rows

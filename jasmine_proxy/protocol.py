@@ -18,6 +18,7 @@ MAX_PAYLOAD = 0xFFFFFF  # a payload this long continues in the next packet
 
 # Capability flags (protocol 4.1).
 CLIENT_LONG_PASSWORD = 1
+CLIENT_MYSQL = 1  # the same bit: set by MySQL, clear from MariaDB (its extra capability word)
 CLIENT_COMPRESS = 1 << 5
 CLIENT_PROTOCOL_41 = 1 << 9
 CLIENT_SSL = 1 << 11
@@ -26,6 +27,9 @@ CLIENT_PLUGIN_AUTH = 1 << 19
 CLIENT_DEPRECATE_EOF = 1 << 24
 CLIENT_ZSTD_COMPRESSION = 1 << 26
 CLIENT_QUERY_ATTRIBUTES = 1 << 27
+# MariaDB's extra capability word (bytes 28-31 of a HandshakeResponse41 from a MariaDB client)
+MARIADB_CLIENT_EXTENDED_METADATA = 1 << 3  # column definitions carry an extended-info field
+MARIADB_CLIENT_CACHE_METADATA = 1 << 4  # column count packets carry a metadata-follows byte
 
 #: Capabilities a relay that does not decompress cannot pass on.
 UNRELAYABLE = CLIENT_COMPRESS | CLIENT_ZSTD_COMPRESSION
@@ -53,6 +57,7 @@ class Greeting(NamedTuple):
     caps_offsets: tuple[int, int]  # where the lower and upper 16 capability bits sit
     scramble: bytes = b""
     plugin: str = ""
+    mariadb_capabilities: int = 0  # MariaDB's extra capability word (0 from MySQL)
 
 
 def frame(payload: bytes, seq: int) -> bytes:
@@ -95,8 +100,10 @@ def parse_greeting(payload: bytes) -> Greeting:
         status = struct.unpack_from("<H", payload, pos + 3)[0]
         upper_at = pos + 5
         caps |= struct.unpack_from("<H", payload, upper_at)[0] << 16
-    scramble, plugin = payload[end + 5 : end + 13], ""
+    scramble, plugin, mariadb_caps = payload[end + 5 : end + 13], "", 0
     if upper_at >= 0 and len(payload) > upper_at + 13:
+        if not caps & CLIENT_MYSQL:
+            mariadb_caps = struct.unpack_from("<I", payload, upper_at + 9)[0]
         auth_len = payload[upper_at + 2]
         rest_at = upper_at + 13  # auth data length, 6 reserved bytes, 4 MariaDB capability bytes
         part2 = payload[rest_at : rest_at + max(13, auth_len - 8)]
@@ -104,7 +111,15 @@ def parse_greeting(payload: bytes) -> Greeting:
         plugin_end = payload.find(b"\0", rest_at + len(part2))
         plugin = payload[rest_at + len(part2) : plugin_end if plugin_end >= 0 else None].decode()
     return Greeting(
-        version, thread_id, caps, charset, status, (lower_at, upper_at), scramble, plugin
+        version,
+        thread_id,
+        caps,
+        charset,
+        status,
+        (lower_at, upper_at),
+        scramble,
+        plugin,
+        mariadb_caps,
     )
 
 
@@ -130,6 +145,26 @@ def client_capabilities(payload: bytes) -> int:
     if len(payload) < 4:
         raise ValueError("handshake response too short")
     return int(struct.unpack_from("<I", payload)[0])
+
+
+def mariadb_client_capabilities(payload: bytes) -> int:
+    """MariaDB's extra capability word of a HandshakeResponse41 (0 from a MySQL client)."""
+    if len(payload) < 32 or client_capabilities(payload) & CLIENT_MYSQL:
+        return 0
+    return int(struct.unpack_from("<I", payload, 28)[0])
+
+
+def with_extended_info(column_definition: bytes) -> bytes:
+    """A ColumnDefinition41 with MariaDB's (empty) extended-info field after the six names.
+
+    >>> with_extended_info(b"\\x03def\\x00\\x00\\x00\\x01a\\x00\\x0c").hex()
+    '03646566000000016100000c'
+    """
+    pos = 0
+    for _ in range(6):  # catalog, schema, table, org_table, name, org_name
+        size, pos = lenenc(column_definition, pos)
+        pos += size or 0
+    return column_definition[:pos] + b"\x00" + column_definition[pos:]
 
 
 def is_ssl_request(payload: bytes) -> bool:

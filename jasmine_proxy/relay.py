@@ -68,6 +68,8 @@ class Link:
         self._login_backend = bytearray()
         # command phase
         self.server_caps = 0
+        self.server_mariadb_caps = 0
+        self.mariadb_caps = 0  # MariaDB's extra capabilities both sides have
         self._attrs = 0  # query attributes negotiated: the empty set's 2 bytes precede the text
         self._skip = 0  # payload bytes of the current client packet still to forward
         self._partial = b""  # an incomplete header or statement prefix
@@ -107,6 +109,7 @@ class Link:
         if caps & unwanted:  # compression was not offered; TLS ends at the proxy
             payload = protocol.set_client_capabilities(payload, caps & ~unwanted)
         self.client_caps = caps
+        self.mariadb_caps = protocol.mariadb_client_capabilities(payload) & self.server_mariadb_caps
         if caps & self.server_caps & protocol.CLIENT_QUERY_ATTRIBUTES:
             self._attrs = 2
         self.user = protocol.handshake_username(payload)
