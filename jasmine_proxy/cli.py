@@ -9,10 +9,13 @@ import signal
 import socket
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from jasmine_proxy.config import DEFAULT_PORT, Settings, parse_backend_url
 from jasmine_proxy.errors import BackendUnavailable, ConfigError, JasmineError, exit_code
-from jasmine_proxy.extended import PendingGrammar
+
+if TYPE_CHECKING:
+    from jasmine_proxy.core import Core
 
 logger = logging.getLogger("jasmine_proxy")
 
@@ -76,6 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
         "(MariaDB: proxy_protocol_networks must include this host)",
     )
     serve.add_argument(
+        "--catalog-schema",
+        default=env("JASMINE_CATALOG_SCHEMA", "jasmine"),
+        help="the database holding Jasmine's catalog on a MySQL backend "
+        "[env JASMINE_CATALOG_SCHEMA, default jasmine]",
+    )
+    serve.add_argument(
         "--connect-timeout", type=float, default=10.0, help="seconds allowed for a login"
     )
     return parser
@@ -137,8 +146,21 @@ def serve(args: argparse.Namespace) -> int:
             "" if settings.workers == 1 else "s",
         )
 
-    wire.run(settings, PendingGrammar(), announce)
+    wire.run(settings, open_core(settings, args.catalog_schema), announce)
     return 0
+
+
+def open_core(settings: Settings, catalog_schema: str) -> Core:
+    """The core on this backend: catalog created or upgraded, interrupted steps recovered."""
+    from jasmine_proxy.backends import open_backend
+    from jasmine_proxy.core import Core
+
+    core = Core(open_backend(settings.backend, catalog_schema))
+    for outcome in core.open():
+        state = outcome.after.state if outcome.after else "dropped"
+        logger.info("recovered %s: %s", outcome.before.qualified, state)
+    core.backend.engine.dispose()  # no pooled connection may be shared with forked workers
+    return core
 
 
 def check_backend(settings: Settings) -> str:

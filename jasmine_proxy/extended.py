@@ -7,12 +7,10 @@ loops. A result is `(rows, column_names)` or None for an OK packet; errors are `
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from jasmine_proxy.errors import UnsupportedStatement
 from jasmine_proxy.protocol import TextResult
 
 Result = tuple[Sequence[Sequence[Any]], Sequence[str]] | None
@@ -36,22 +34,3 @@ class ClientSession:
 
 class Executor(Protocol):
     def execute(self, sql: str, session: ClientSession) -> Result: ...
-
-
-class PendingGrammar:
-    """Answers every extended statement with 1235 until the grammar and catalog exist.
-
-    The statement is recognised, kept from the backend, and refused with a clear message; the
-    materialization statements themselves are the subject of the lifecycle issue.
-    """
-
-    def execute(self, sql: str, session: ClientSession) -> Result:
-        text = re.sub(r"/\*.*?\*/|#[^\n]*|--\s[^\n]*", " ", sql, flags=re.DOTALL)
-        words = re.findall(r"[A-Za-z]+", text)
-        upper = [w.upper() for w in words]
-        last = next((i for i, w in enumerate(upper) if w.startswith("MATERIALIZATION")), 1)
-        keywords = " ".join(upper[: last + 1])
-        raise UnsupportedStatement(
-            f"{keywords}: Jasmine's extended statements are recognised "
-            "but not available in this version"
-        )

@@ -82,6 +82,7 @@ class Swap:
     target: Name
     shadow: Name
     old: Name
+    first: bool = False  # the first build: EXPLAIN shows the plain rename (run adapts anyway)
 
 
 @dataclass(frozen=True)
@@ -145,9 +146,7 @@ class Plan:
 
 def _op(data: dict[str, Any]) -> Op:
     kind = _OPS[data.pop("op")]
-    fields: dict[str, Any] = {
-        k: Name(**v) if isinstance(v, dict) else v for k, v in data.items()
-    }
+    fields: dict[str, Any] = {k: Name(**v) if isinstance(v, dict) else v for k, v in data.items()}
     if "key" in fields and fields["key"] is not None:
         fields["key"] = tuple(fields["key"])
     return kind(**fields)

@@ -146,10 +146,13 @@ def test_ping_and_reconnect_kept_state(conn: pymysql.connections.Connection) -> 
 def test_extended_statements_are_answered_by_jasmine(
     conn: pymysql.connections.Connection,
 ) -> None:
+    with conn.cursor() as cur:
+        cur.execute("SHOW MATERIALIZATIONS FROM no_such_schema_here")
+        assert [d[0] for d in cur.description][:4] == ["Name", "Schema", "Strategy", "State"]
+        assert cur.fetchall() == ()
     with pytest.raises(pymysql.err.MySQLError) as info:
-        rows(conn, "SHOW MATERIALIZATIONS")
-    assert info.value.args[0] == 1235
-    assert "SHOW MATERIALIZATIONS" in info.value.args[1]
+        rows(conn, "SHOW CREATE MATERIALIZATION nowhere.nothing")
+    assert info.value.args == (1146, "Materialization 'nowhere.nothing' doesn't exist")
     assert rows(conn, "SELECT 'after'") == [("after",)]
 
 
@@ -161,7 +164,7 @@ def test_pipelined_commands_keep_their_order(proxy: Proxy) -> None:
         batch = b""
         for payload in (
             b"\x03SELECT SLEEP(0.3) AS slow",
-            b"\x03SHOW MATERIALIZATIONS",
+            b"\x03SHOW CREATE MATERIALIZATION nowhere.nothing",
             b"\x03SELECT 'after' AS next",
             b"\x16SHOW MATERIALIZATIONS",
             b"\x03SELECT 'last' AS last",
@@ -171,7 +174,7 @@ def test_pipelined_commands_keep_their_order(proxy: Proxy) -> None:
         slow = client.read_response()
         assert b"slow" in slow[1]
         ours = client.read_response()
-        assert ours[0][4:7] == b"\xff" + (1235).to_bytes(2, "little")
+        assert ours[0][4:7] == b"\xff" + (1146).to_bytes(2, "little")
         assert b"after" in client.read_response()[-2]
         prepared = client.read_response()
         assert prepared[0][4:7] == b"\xff" + (1295).to_bytes(2, "little")
@@ -201,5 +204,5 @@ def test_extended_statement_answers_whatever_the_session_limits(proxy: Proxy) ->
     with proxy.connect(read_timeout=10) as conn:
         rows(conn, "SET SESSION sql_select_limit = 0, SESSION max_statement_time = 0.000001")
         with pytest.raises(pymysql.err.MySQLError) as info:
-            rows(conn, "SHOW MATERIALIZATIONS")
-        assert info.value.args[0] == 1235
+            rows(conn, "SHOW CREATE MATERIALIZATION nowhere.nothing")
+        assert info.value.args[0] == 1146

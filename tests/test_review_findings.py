@@ -32,7 +32,7 @@ from tests.support import (
 )
 
 OK_PAYLOAD = b"\x00\x00\x00\x02\x00\x00\x00"
-OURS = protocol.frame(b"\x03SHOW MATERIALIZATIONS", 0)
+OURS = protocol.frame(b"\x03SHOW CREATE MATERIALIZATION nowhere.nothing", 0)
 BASE_CAPS = 0x1 | 0x200 | 0x8000 | 0x80000 | 0x20000 | 0x10000  # as RawClient
 
 
@@ -222,8 +222,8 @@ def test_extended_statement_after_sql_select_limit_0(proxy: Proxy) -> None:
     try:
         assert client.query("SET SESSION sql_select_limit = 0")[0][4] == 0
         client.sock.settimeout(3)
-        reply = client.query("SHOW MATERIALIZATIONS")
-        assert is_err(reply[0], 1235)
+        reply = client.query("SHOW CREATE MATERIALIZATION nowhere.nothing")
+        assert is_err(reply[0], 1146)
     finally:
         client.close()
 
@@ -243,7 +243,7 @@ def test_commands_pipelined_behind_the_handshake_response(proxy: Proxy) -> None:
         )
         assert client.read_packet()[1][:1] == b"\x00"
         assert b"piped" in client.read_response()[-2]
-        assert is_err(client.read_response()[0], 1235)
+        assert is_err(client.read_response()[0], 1146)
     finally:
         client.close()
 
@@ -290,7 +290,7 @@ def test_reset_connection_then_extended_statement(proxy: Proxy) -> None:
         client.query("SET @v = 7")
         assert client.command(b"\x1f")[0][4] == 0  # COM_RESET_CONNECTION
         assert b"\xfb" in client.query("SELECT @v")[-2]  # NULL: the session was reset
-        assert is_err(client.query("SHOW MATERIALIZATIONS")[0], 1235)
+        assert is_err(client.query("SHOW CREATE MATERIALIZATION nowhere.nothing")[0], 1146)
         assert b"ok" in client.query("SELECT 'ok'")[-2]
     finally:
         client.close()

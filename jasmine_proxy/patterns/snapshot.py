@@ -28,18 +28,15 @@ class Snapshot:
     def compile(self, d: Definition) -> Plan:
         target = d.name
         shadow, old = internal(target, "new"), internal(target, "old")
-        build: tuple[Op, ...] = (
-            Drop(shadow, "TABLE"),
-            CreateTableAs(shadow, d.query_text, d.options.unique_key),
-            Swap(target, shadow, old),
-        )
+        compute = (Drop(shadow, "TABLE"), CreateTableAs(shadow, d.query_text, d.options.unique_key))
+        build: tuple[Op, ...] = (*compute, Swap(target, shadow, old))
         return Plan(
             strategy=self.name,
             reasons=("snapshot: accepts any SELECT; recomputed in full by each refresh",),
             default_schema=d.default_schema,
             objects=(Owned(target, "TABLE"), Owned(shadow, "TABLE"), Owned(old, "TABLE")),
             events={
-                "create": build,
+                "create": (*compute, Swap(target, shadow, old, first=True)),
                 "refresh": build,
                 "rebuild": build,
                 "drop": (Drop(target, "TABLE"), Drop(shadow, "TABLE"), Drop(old, "TABLE")),

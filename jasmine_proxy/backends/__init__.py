@@ -1,0 +1,79 @@
+"""Backends, one module each, registered by URL scheme: where plans run and the catalog lives.
+
+A backend renders plan operations in its dialect (`render`, for EXPLAIN) and runs them (`run`,
+which may look at what exists first, so that running an operation again converges). It also
+answers the questions the lifecycle asks about objects (`kind`, `show_create`, `sample`, `count`)
+and checks, on the client's own connection, what the client's user may do (`verify_as_client`).
+
+All of it is synchronous: the wire front end calls the core from worker threads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Protocol
+
+from sqlalchemy.engine import Connection, Engine
+
+from jasmine_proxy.errors import ConfigError
+from jasmine_proxy.extended import ClientSession
+from jasmine_proxy.plan import Name, Op
+
+
+class Backend(Protocol):
+    name: str
+    engine: Engine  # the service account's connections: catalog and plan work
+    catalog_schema: str | None  # the catalog's database (None: tables named with `prefix`)
+    catalog_prefix: str
+
+    def render(self, op: Op, default_schema: str | None) -> list[str]: ...
+
+    def run(self, conn: Connection, op: Op, default_schema: str | None) -> None: ...
+
+    def kind(self, conn: Connection, name: Name) -> str | None: ...
+
+    def show_create(self, conn: Connection, name: Name, kind: str) -> str: ...
+
+    def count(self, conn: Connection, name: Name) -> int: ...
+
+    def sample(
+        self, conn: Connection, name: Name, limit: int
+    ) -> tuple[list[str], list[Sequence[Any]]]: ...
+
+    def query_rows(
+        self, conn: Connection, query: str, default_schema: str | None
+    ) -> Iterator[Sequence[Any]]: ...
+
+    def table_rows(self, conn: Connection, name: Name) -> Iterator[Sequence[Any]]: ...
+
+    def verify_as_client(
+        self, session: ClientSession, target: Name, query: str, kind: str
+    ) -> None: ...
+
+    def visible_schemas(self, session: ClientSession) -> set[str]: ...
+
+    def current_database(self, session: ClientSession) -> str | None: ...
+
+
+BACKENDS: dict[str, Callable[..., Backend]] = {}
+
+
+def register(*schemes: str) -> Callable[[Callable[..., Backend]], Callable[..., Backend]]:
+    def add(factory: Callable[..., Backend]) -> Callable[..., Backend]:
+        for scheme in schemes:
+            BACKENDS[scheme] = factory
+        return factory
+
+    return add
+
+
+def open_backend(url: Any, catalog_schema: str) -> Backend:
+    """The backend for a parsed `--backend` URL (`config.BackendURL`)."""
+    try:
+        factory = BACKENDS[url.scheme]
+    except KeyError:
+        raise ConfigError(f"no backend module for {url.scheme}://") from None
+    return factory(url, catalog_schema)
+
+
+from jasmine_proxy.backends import mysql  # noqa: E402, F401  (registration)

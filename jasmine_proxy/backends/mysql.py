@@ -1,0 +1,174 @@
+"""MySQL and MariaDB: plans run through the service account (`--backend` URL's user).
+
+Names reach SQL only quoted (`Name.sql`), values only as bound parameters or sqlglot literals.
+A snapshot swap is one `RENAME TABLE target TO old, shadow TO target`, which MySQL performs
+atomically: a reader sees the old table or the new one, never neither.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from sqlglot import exp
+
+from jasmine_proxy.backends import register
+from jasmine_proxy.errors import Denied, NameTaken
+from jasmine_proxy.extended import ClientSession
+from jasmine_proxy.plan import CreateTableAs, CreateView, Drop, Name, Op, Run, Swap
+
+
+def literal(text: str) -> str:
+    """A MySQL string literal, escaped."""
+    return exp.Literal.string(text).sql("mysql")
+
+
+def quote(identifier: str) -> str:
+    return exp.to_identifier(identifier, quoted=True).sql("mysql")
+
+
+@register("mysql", "mysql+pymysql", "mariadb", "mariadb+pymysql")
+class MySQLBackend:
+    name = "mysql"
+    catalog_prefix = ""
+
+    def __init__(self, url: Any, catalog_schema: str) -> None:
+        self.catalog_schema: str | None = catalog_schema
+        self.engine: Engine = sa.create_engine(
+            sa.URL.create(
+                "mysql+pymysql",
+                username=url.user or None,
+                password=url.password or None,
+                host=url.host,
+                port=url.port,
+                query={"charset": "utf8mb4"},
+            ),
+            pool_pre_ping=True,
+            pool_recycle=3600,
+        )
+
+    # -- plans -----------------------------------------------------------------------------
+
+    def render(self, op: Op, default_schema: str | None) -> list[str]:
+        use = [f"USE {quote(default_schema)}"] if default_schema else []
+        if isinstance(op, CreateView):
+            verb = "CREATE OR REPLACE" if op.replace else "CREATE"
+            return [*use, f"{verb} VIEW {op.target.sql()} AS {op.query}"]
+        if isinstance(op, CreateTableAs):
+            keys = ""
+            if op.key:
+                keys = f" (PRIMARY KEY ({', '.join(quote(c) for c in op.key)}))"
+            return [*use, f"CREATE TABLE {op.target.sql()}{keys} ENGINE=InnoDB AS {op.query}"]
+        if isinstance(op, Swap) and op.first:
+            return [f"RENAME TABLE {op.shadow.sql()} TO {op.target.sql()}"]
+        if isinstance(op, Swap):
+            return [
+                f"RENAME TABLE {op.target.sql()} TO {op.old.sql()}, "
+                f"{op.shadow.sql()} TO {op.target.sql()}",
+                f"DROP TABLE IF EXISTS {op.old.sql()}",
+            ]
+        if isinstance(op, Drop):
+            return [f"DROP {op.kind} IF EXISTS {op.target.sql()}"]
+        if isinstance(op, Run):
+            return [*use, op.sql]
+        raise TypeError(f"unknown plan operation {op!r}")
+
+    def run(self, conn: Connection, op: Op, default_schema: str | None) -> None:
+        if isinstance(op, Swap):
+            self._swap(conn, op)
+            return
+        if isinstance(op, CreateView | CreateTableAs) and not getattr(op, "replace", False):
+            found = self.kind(conn, op.target)
+            if found:  # never replace what is not ours; the runner drops ours first
+                raise NameTaken(f"Table '{op.target}' already exists")
+        for statement in self.render(op, default_schema):
+            conn.exec_driver_sql(statement)
+
+    def _swap(self, conn: Connection, op: Swap) -> None:
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {op.old.sql()}")
+        if self.kind(conn, op.shadow) is None:
+            if self.kind(conn, op.target) == "TABLE":
+                return  # swapped already (a step run again after a crash)
+            raise NameTaken(f"Table '{op.shadow}' is missing: nothing to swap in")
+        if self.kind(conn, op.target) is None:  # the first build
+            conn.exec_driver_sql(f"RENAME TABLE {op.shadow.sql()} TO {op.target.sql()}")
+            return
+        for statement in self.render(replace(op, first=False), None):
+            conn.exec_driver_sql(statement)
+
+    # -- objects ---------------------------------------------------------------------------
+
+    def kind(self, conn: Connection, name: Name) -> str | None:
+        found = conn.execute(
+            sa.text(
+                "SELECT TABLE_TYPE FROM information_schema.TABLES "
+                "WHERE TABLE_SCHEMA = :schema AND TABLE_NAME = :name"
+            ),
+            {"schema": name.schema, "name": name.name},
+        ).scalar()
+        if found is None:
+            return None
+        return "VIEW" if found == "VIEW" else "TABLE"
+
+    def show_create(self, conn: Connection, name: Name, kind: str) -> str:
+        row = conn.exec_driver_sql(f"SHOW CREATE {kind} {name.sql()}").first()
+        return "" if row is None else str(row[1])
+
+    def count(self, conn: Connection, name: Name) -> int:
+        return int(conn.exec_driver_sql(f"SELECT COUNT(*) FROM {name.sql()}").scalar() or 0)
+
+    def sample(
+        self, conn: Connection, name: Name, limit: int
+    ) -> tuple[list[str], list[Sequence[Any]]]:
+        result = conn.exec_driver_sql(f"SELECT * FROM {name.sql()} LIMIT {int(limit)}")
+        return list(result.keys()), [tuple(r) for r in result]
+
+    def query_rows(
+        self, conn: Connection, query: str, default_schema: str | None
+    ) -> Iterator[Sequence[Any]]:
+        if default_schema:
+            conn.exec_driver_sql(f"USE {quote(default_schema)}")
+        yield from conn.exec_driver_sql(query)
+
+    def table_rows(self, conn: Connection, name: Name) -> Iterator[Sequence[Any]]:
+        yield from conn.exec_driver_sql(f"SELECT * FROM {name.sql()}")
+
+    # -- the client's own rights -------------------------------------------------------------
+
+    def current_database(self, session: ClientSession) -> str | None:
+        value = session.query("SELECT DATABASE()").rows[0][0]
+        return None if value is None else value.decode()
+
+    def visible_schemas(self, session: ClientSession) -> set[str]:
+        return {row[0].decode() for row in session.query("SHOW DATABASES").rows if row[0]}
+
+    def verify_as_client(self, session: ClientSession, target: Name, query: str, kind: str) -> None:
+        """The client's user may read `query` and create `kind` objects in the schema.
+
+        The query is run with LIMIT 0 on the client's own connection, so the backend itself
+        checks every table, view and column privilege (and that the query is valid), reading
+        no rows. Its error, if any, reaches the client with the backend's own code.
+        """
+        session.query(f"SELECT * FROM ({query}) AS `_jasmine_verify` LIMIT 0")
+        privilege = "CREATE VIEW" if kind == "VIEW" else "CREATE"
+        granted = session.query(
+            "SELECT COUNT(*) FROM ("
+            "SELECT GRANTEE FROM information_schema.USER_PRIVILEGES "
+            f"WHERE PRIVILEGE_TYPE = {literal(privilege)} "
+            "UNION ALL SELECT GRANTEE FROM information_schema.SCHEMA_PRIVILEGES "
+            f"WHERE PRIVILEGE_TYPE = {literal(privilege)} "
+            f"AND {literal(target.schema)} LIKE TABLE_SCHEMA"
+            ") AS p WHERE GRANTEE = CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), "
+            "'''@''', SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''') "
+            "OR GRANTEE = CONCAT('''', CURRENT_ROLE(), '''')"
+        ).rows[0][0]
+        if not granted or int(granted) == 0:
+            who = session.query("SELECT CURRENT_USER()").rows[0][0] or b"?"
+            user, _, host = who.decode().partition("@")
+            raise Denied(
+                f"{privilege} command denied to user '{user}'@'{host}' for table "
+                f"'{target.schema}'.'{target.name}'"
+            )

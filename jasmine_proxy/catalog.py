@@ -1,0 +1,334 @@
+"""The catalog: every materialization and every lifecycle step, stored in the backend itself.
+
+Several proxies on one backend share it. On MySQL it lives in its own database (`jasmine` unless
+`--catalog-schema` says otherwise); on the embedded SQLite default in the same file, as tables
+named `jasmine.<table>` (how the embedded backend spells database.table). Tables are SQLAlchemy
+Core; `meta` carries the catalog's schema version and `open_catalog` upgrades an older one in
+place, one numbered step at a time (`UPGRADES`), like alembic's version table.
+
+Definitions are stored as SQL text (the CREATE statement as written), so a dump and restore of the
+backend keeps them, and the compiled plan beside it as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, fields, replace
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
+from sqlalchemy.engine import Connection, Engine
+
+from jasmine_proxy.errors import NameTaken, NoSuchMaterialization
+from jasmine_proxy.options import Options
+from jasmine_proxy.plan import Name, Plan
+
+VERSION = 1
+
+
+def now() -> datetime:
+    """The catalog's clock: UTC, microseconds, naive (MySQL DATETIME(6) has no zone)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class Materialization:
+    """One row of the catalog, as the core uses it."""
+
+    id: int
+    schema: str
+    name: str
+    strategy: str
+    requested: str
+    definition: str  # the CREATE MATERIALIZATION statement, canonical text
+    query: str  # the SELECT as written
+    default_schema: str | None
+    options: Options
+    plan: Plan
+    state: str
+    step: str | None  # the event in progress (an intermediate state), None when idle
+    failed_from: str | None
+    owner: str
+    created: datetime
+    updated: datetime
+    fresh_as_of: datetime | None  # the data is known current as of this time
+    last_refresh: datetime | None
+    rows: int | None
+    last_error: str | None
+    health: str | None  # a flag set by a step: 'failing' or 'drifted'; None when fine
+    watermarks: dict[str, Any]
+
+    @property
+    def qualified(self) -> Name:
+        return Name(self.schema, self.name)
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    materialization_id: int
+    schema: str
+    name: str
+    event: str
+    from_state: str
+    to_state: str | None
+    started: datetime
+    duration_ms: int | None
+    rows: int | None
+    error: str | None
+
+
+def tables(schema: str | None, prefix: str) -> tuple[sa.MetaData, sa.Table, sa.Table, sa.Table]:
+    """The catalog's tables: in database `schema` (MySQL) or named `<prefix>table` (SQLite)."""
+    md = sa.MetaData(schema=schema)
+    text = sa.Text().with_variant(mysql.LONGTEXT(), "mysql")
+    stamp = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql")
+    meta = sa.Table(
+        f"{prefix}meta",
+        md,
+        sa.Column("key", sa.String(64), primary_key=True),
+        sa.Column("value", sa.String(255), nullable=False),
+        mysql_engine="InnoDB",
+    )
+    mats = sa.Table(
+        f"{prefix}materializations",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("schema_name", sa.String(64), nullable=False),
+        sa.Column("name", sa.String(64), nullable=False),
+        sa.Column("strategy", sa.String(32), nullable=False),
+        sa.Column("requested", sa.String(32), nullable=False),
+        sa.Column("definition", text, nullable=False),
+        sa.Column("query", text, nullable=False),
+        sa.Column("default_schema", sa.String(64)),
+        sa.Column("options", text, nullable=False),
+        sa.Column("plan", text, nullable=False),
+        sa.Column("state", sa.String(16), nullable=False),
+        sa.Column("step", sa.String(16)),
+        sa.Column("failed_from", sa.String(16)),
+        sa.Column("owner", sa.String(255), nullable=False),
+        sa.Column("created", stamp, nullable=False),
+        sa.Column("updated", stamp, nullable=False),
+        sa.Column("fresh_as_of", stamp),
+        sa.Column("last_refresh", stamp),
+        sa.Column("rows", sa.BigInteger),
+        sa.Column("last_error", text),
+        sa.Column("health", sa.String(16)),
+        sa.Column("watermarks", text, nullable=False),
+        sa.UniqueConstraint("schema_name", "name", name="materialization_name"),
+        mysql_engine="InnoDB",
+        mysql_charset="utf8mb4",
+        mysql_collate="utf8mb4_bin",
+    )
+    events = sa.Table(
+        f"{prefix}events",
+        md,
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
+        sa.Column("materialization_id", sa.Integer, nullable=False),
+        sa.Column("schema_name", sa.String(64), nullable=False),
+        sa.Column("name", sa.String(64), nullable=False),
+        sa.Column("event", sa.String(16), nullable=False),
+        sa.Column("from_state", sa.String(16), nullable=False),
+        sa.Column("to_state", sa.String(16)),
+        sa.Column("started", stamp, nullable=False),
+        sa.Column("duration_ms", sa.BigInteger),
+        sa.Column("rows", sa.BigInteger),
+        sa.Column("error", text),
+        sa.Index("events_by_materialization", "materialization_id", "id"),
+        mysql_engine="InnoDB",
+        mysql_charset="utf8mb4",
+        mysql_collate="utf8mb4_bin",
+    )
+    return md, meta, mats, events
+
+
+#: version -> the step that brings a catalog at version-1 to it (none yet beyond creation)
+UPGRADES: dict[int, Callable[[Connection, Catalog], None]] = {}
+
+
+class Catalog:
+    """Reads and writes the catalog through the service account's SQLAlchemy engine."""
+
+    def __init__(self, engine: Engine, schema: str | None, prefix: str = "") -> None:
+        self.engine = engine
+        self.schema = schema
+        self.md, self.meta, self.mats, self.events = tables(schema, prefix)
+
+    # -- set-up ------------------------------------------------------------------------------
+
+    def open(self) -> None:
+        """Create the catalog if missing, upgrade it in place if older; idempotent."""
+        with self.engine.begin() as conn:
+            if self.schema is not None:
+                conn.exec_driver_sql(
+                    "CREATE DATABASE IF NOT EXISTS "
+                    + conn.dialect.identifier_preparer.quote(self.schema)
+                    + " CHARACTER SET utf8mb4"
+                )
+            self.md.create_all(conn, checkfirst=True)
+            found = conn.execute(
+                sa.select(self.meta.c.value).where(self.meta.c.key == "version")
+            ).scalar()
+            if found is None:
+                conn.execute(sa.insert(self.meta).values(key="version", value=str(VERSION)))
+                return
+            for version in range(int(found) + 1, VERSION + 1):
+                UPGRADES[version](conn, self)
+                conn.execute(
+                    sa.update(self.meta)
+                    .where(self.meta.c.key == "version")
+                    .values(value=str(version))
+                )
+
+    # -- materializations ----------------------------------------------------------------------
+
+    def find(self, name: Name) -> Materialization | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(self.mats).where(
+                    self.mats.c.schema_name == name.schema, self.mats.c.name == name.name
+                )
+            ).first()
+        return None if row is None else _materialization(row._mapping)
+
+    def get(self, name: Name) -> Materialization:
+        found = self.find(name)
+        if found is None:
+            raise NoSuchMaterialization(str(name))
+        return found
+
+    def all(self) -> list[Materialization]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(self.mats).order_by(self.mats.c.schema_name, self.mats.c.name)
+            )
+            return [_materialization(r._mapping) for r in rows]
+
+    def add(self, m: Materialization) -> Materialization:
+        """Record a new materialization; `NameTaken` if the name is recorded already."""
+        values = _row(m)
+        values.pop("id")
+        try:
+            with self.engine.begin() as conn:
+                result = conn.execute(sa.insert(self.mats).values(**values))
+                new_id = result.inserted_primary_key[0] if result.inserted_primary_key else 0
+        except sa.exc.IntegrityError:
+            raise NameTaken(f"Materialization '{m.qualified}' already exists") from None
+        return replace(m, id=int(new_id))
+
+    def save(self, m: Materialization) -> Materialization:
+        m = replace(m, updated=now())
+        values = _row(m)
+        with self.engine.begin() as conn:
+            conn.execute(sa.update(self.mats).where(self.mats.c.id == m.id).values(**values))
+        return m
+
+    def claim(self, m: Materialization, event: str) -> bool:
+        """Mark `event` as running on `m`, unless a step is running already (one winner)."""
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                sa.update(self.mats)
+                .where(self.mats.c.id == m.id, self.mats.c.step.is_(None))
+                .values(step=event, updated=now())
+            )
+            return result.rowcount == 1
+
+    def remove(self, m: Materialization) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(sa.delete(self.mats).where(self.mats.c.id == m.id))
+
+    def interrupted(self) -> list[Materialization]:
+        """Materializations left in the middle of a step (a process died half-way)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(self.mats).where(self.mats.c.step.is_not(None)))
+            return [_materialization(r._mapping) for r in rows]
+
+    # -- events ----------------------------------------------------------------------------
+
+    def record(self, m: Materialization, event: str, started: datetime, **values: Any) -> int:
+        """Append one event to the log; `values` are to_state, duration_ms, rows, error."""
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                sa.insert(self.events).values(
+                    materialization_id=m.id,
+                    schema_name=m.schema,
+                    name=m.name,
+                    event=event,
+                    from_state=m.state,
+                    started=started,
+                    **values,
+                )
+            )
+            key = result.inserted_primary_key
+            return int(key[0]) if key else 0
+
+    def history(self, name: Name | None = None, limit: int | None = None) -> Iterator[Event]:
+        query = sa.select(self.events).order_by(self.events.c.id.desc())
+        if name is not None:
+            query = query.where(
+                self.events.c.schema_name == name.schema, self.events.c.name == name.name
+            )
+        if limit is not None:
+            query = query.limit(limit)
+        with self.engine.connect() as conn:
+            for row in conn.execute(query):
+                values = dict(row._mapping)
+                values["schema"] = values.pop("schema_name")
+                yield Event(**{f.name: values[f.name] for f in fields(Event)})
+
+
+def _row(m: Materialization) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "schema_name": m.schema,
+        "name": m.name,
+        "strategy": m.strategy,
+        "requested": m.requested,
+        "definition": m.definition,
+        "query": m.query,
+        "default_schema": m.default_schema,
+        "options": json.dumps(m.options.given, sort_keys=True),
+        "plan": m.plan.to_json(),
+        "state": m.state,
+        "step": m.step,
+        "failed_from": m.failed_from,
+        "owner": m.owner,
+        "created": m.created,
+        "updated": m.updated,
+        "fresh_as_of": m.fresh_as_of,
+        "last_refresh": m.last_refresh,
+        "rows": m.rows,
+        "last_error": m.last_error,
+        "health": m.health,
+        "watermarks": json.dumps(m.watermarks, sort_keys=True),
+    }
+
+
+def _materialization(row: Any) -> Materialization:
+    return Materialization(
+        id=row["id"],
+        schema=row["schema_name"],
+        name=row["name"],
+        strategy=row["strategy"],
+        requested=row["requested"],
+        definition=row["definition"],
+        query=row["query"],
+        default_schema=row["default_schema"],
+        options=Options(json.loads(row["options"])),
+        plan=Plan.from_json(row["plan"]),
+        state=row["state"],
+        step=row["step"],
+        failed_from=row["failed_from"],
+        owner=row["owner"],
+        created=row["created"],
+        updated=row["updated"],
+        fresh_as_of=row["fresh_as_of"],
+        last_refresh=row["last_refresh"],
+        rows=row["rows"],
+        last_error=row["last_error"],
+        health=row["health"],
+        watermarks=json.loads(row["watermarks"]),
+    )

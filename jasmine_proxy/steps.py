@@ -1,0 +1,251 @@
+"""Running lifecycle events: one step at a time, each recorded, each safe to run again.
+
+A step is claimed in the catalog first (`step` = the event, by a conditional UPDATE, so two
+clients or proxies cannot run steps of one materialization at once), then its operations run on
+the backend through the service account, then the outcome is written: the new state and an event
+row. MySQL commits DDL implicitly, so there is no transaction around all of this; instead a
+process that dies half-way leaves the claim behind, and `recover` (at start-up) runs the same
+event again. Re-running converges because every operation is idempotent, and an interrupted
+`create` is first undone (its objects are ours: the name was checked free before it started).
+
+Failures: an error that retrying may cure (the backend went away, a deadlock, a lock wait
+timeout) leaves the state as it was with Health `failing`; any other error needs a person and
+moves the materialization to `failed`, the error and the step recorded.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from jasmine_proxy import lifecycle
+from jasmine_proxy.backends import Backend
+from jasmine_proxy.catalog import Catalog, Materialization, now
+from jasmine_proxy.errors import BackendRejected, BackendUnavailable, IllegalStep, NameTaken
+from jasmine_proxy.extended import ClientSession
+from jasmine_proxy.plan import Op
+
+logger = logging.getLogger(__name__)
+
+#: backend error codes that a later attempt may not meet: deadlock, lock wait timeout, gone
+TRANSIENT_CODES = frozenset({1205, 1213, 2006, 2013, 1927, 1317})
+#: JASMINE_TEST_CRASH_AFTER=<event>:<operation> SIGKILLs this process right after that operation
+#: of that event (tests of crash recovery: a real kill between the DDL and the catalog update)
+CRASH_AFTER = "JASMINE_TEST_CRASH_AFTER"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a step did: the materialization after it (None once dropped) and its event row."""
+
+    event: str
+    before: Materialization
+    after: Materialization | None
+    event_id: int
+    duration_ms: int
+    rows: int | None
+    error: Exception | None
+
+
+class Steps:
+    def __init__(self, backend: Backend, catalog: Catalog) -> None:
+        self.backend = backend
+        self.catalog = catalog
+        self.verify_hooks: list[Callable[[Materialization, ClientSession | None], None]] = []
+
+    def run(
+        self,
+        m: Materialization,
+        event: str,
+        session: ClientSession | None = None,
+        recovering: bool = False,
+    ) -> Outcome:
+        """Run `event` on `m`: claim, act, record. Errors of the step itself are recorded and
+        returned in the outcome; a refused step raises `IllegalStep` and changes nothing."""
+        goal = lifecycle.target(m.state, event)
+        if event == "resume" and m.state == "failed":
+            goal = lifecycle.resume_target(m.failed_from, self._objects_exist(m))
+        if not recovering:
+            if m.step is not None:
+                raise IllegalStep(
+                    f"a {m.step} step of '{m.qualified}' is in progress (claimed {m.updated}); "
+                    "wait for it, or restart the proxy to recover it if its process died"
+                )
+            if not self.catalog.claim(m, event):
+                raise IllegalStep(f"another step of '{m.qualified}' has just started")
+        started, clock = now(), time.monotonic()
+        claimed = replace(m, step=event)
+        try:
+            rows = self._act(claimed, event, session, recovering)
+        except Exception as exc:  # recorded, then returned to the caller
+            return self._failed(claimed, event, started, clock, exc)
+        duration = int((time.monotonic() - clock) * 1000)
+        after = self._succeeded(claimed, event, goal, started, rows)
+        event_id = self.catalog.record(
+            claimed, event, started, to_state=goal, duration_ms=duration, rows=rows
+        )
+        if after is None:
+            self.catalog.remove(claimed)
+        logger.info(
+            "step %s %s: %s -> %s in %d ms%s",
+            m.qualified,
+            event,
+            m.state,
+            goal,
+            duration,
+            "" if rows is None else f", {rows} rows",
+        )
+        return Outcome(event, m, after, event_id, duration, rows, None)
+
+    # -- what each event does --------------------------------------------------------------
+
+    def _act(
+        self, m: Materialization, event: str, session: ClientSession | None, recovering: bool
+    ) -> int | None:
+        backend, plan = self.backend, m.plan
+        if event == "verify":
+            for hook in self.verify_hooks:
+                hook(m, session)
+            if m.state in ("defined", "verified"):
+                self._check_name_free(m)
+            return None
+        if event == "check":
+            return self._check(m)
+        if event in ("pause", "resume"):
+            return None
+        ops = plan.ops(event)
+        if event == "create" and recovering:
+            ops = plan.ops("drop") + ops  # undo the interrupted attempt, then start again
+        with backend.engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            for op in ops:
+                backend.run(conn, op, plan.default_schema)
+                _maybe_crash(event, op)
+            if event == "drop":
+                return None
+            return backend.count(conn, m.qualified)
+
+    def _check_name_free(self, m: Materialization) -> None:
+        with self.backend.engine.connect() as conn:
+            kind = self.backend.kind(conn, m.qualified)
+        if kind is not None:
+            raise NameTaken(
+                f"Table '{m.qualified}' already exists and is not a materialization of Jasmine's"
+            )
+
+    def _check(self, m: Materialization) -> int:
+        """Compare the stored rows with a fresh run of the query: same multiset of rows?"""
+        backend = self.backend
+        with backend.engine.connect() as conn:
+            stored = _fingerprint(backend.table_rows(conn, m.qualified))
+        with backend.engine.connect() as conn:
+            fresh = _fingerprint(backend.query_rows(conn, m.query, m.plan.default_schema))
+        if stored != fresh:
+            raise Drifted(
+                f"the stored rows ({stored[0]}) differ from a fresh run of the query "
+                f"({fresh[0]} rows)"
+            )
+        return stored[0]
+
+    def _objects_exist(self, m: Materialization) -> bool:
+        target = m.plan.objects[0]
+        with self.backend.engine.connect() as conn:
+            return self.backend.kind(conn, target.name) is not None
+
+    # -- recording -------------------------------------------------------------------------
+
+    def _succeeded(
+        self, m: Materialization, event: str, goal: str, started: datetime, rows: int | None
+    ) -> Materialization | None:
+        if event == "drop":
+            return None
+        changes: dict[str, Any] = {"state": goal, "step": None, "last_error": None}
+        if event in ("create", "refresh", "rebuild"):
+            changes.update(fresh_as_of=started, last_refresh=started, rows=rows, health=None)
+        elif event == "check":
+            changes.update(health=None, rows=rows)
+        elif m.health == "failing":
+            changes["health"] = None
+        if goal != "failed":
+            changes["failed_from"] = None
+        return self.catalog.save(replace(m, **changes))
+
+    def _failed(
+        self, m: Materialization, event: str, started: datetime, clock: float, exc: Exception
+    ) -> Outcome:
+        duration = int((time.monotonic() - clock) * 1000)
+        message = str(exc)
+        if isinstance(exc, Drifted):
+            after = self.catalog.save(replace(m, step=None, health="drifted", last_error=None))
+            state = m.state
+        elif _transient(exc) or event in ("verify", "drop"):
+            # a verify that fails changes nothing; a drop that fails can be run again
+            after = self.catalog.save(
+                replace(m, step=None, health="failing", last_error=f"{event}: {message}")
+            )
+            state = m.state
+        else:
+            state = "failed"
+            after = self.catalog.save(
+                replace(
+                    m,
+                    state="failed",
+                    step=None,
+                    failed_from=m.failed_from if m.state == "failed" else m.state,
+                    health="failing",
+                    last_error=f"{event}: {message}",
+                )
+            )
+        event_id = self.catalog.record(
+            m, event, started, to_state=state, duration_ms=duration, error=message
+        )
+        logger.warning("step %s %s failed after %d ms: %s", m.qualified, event, duration, message)
+        return Outcome(event, m, after, event_id, duration, None, exc)
+
+    def recover(self) -> list[Outcome]:
+        """Run again every step that a dead process left half-done (call at start-up)."""
+        outcomes = []
+        for m in self.catalog.interrupted():
+            logger.warning("recovering %s: its %s step was interrupted", m.qualified, m.step)
+            event = m.step or "verify"
+            self.catalog.record(
+                m, event, now(), to_state=None, error="interrupted: the process running it died"
+            )
+            outcomes.append(self.run(m, event, recovering=True))
+        return outcomes
+
+
+class Drifted(Exception):
+    """`check` found the stored rows differ from the query's."""
+
+
+def _transient(exc: Exception) -> bool:
+    if isinstance(exc, BackendUnavailable):
+        return True
+    code = getattr(exc, "code", None)
+    if isinstance(exc, BackendRejected) and code in TRANSIENT_CODES:
+        return True
+    orig = getattr(exc, "orig", None)  # a SQLAlchemy DBAPIError around pymysql's
+    args: tuple[Any, ...] = getattr(orig, "args", ())
+    return bool(args) and args[0] in TRANSIENT_CODES
+
+
+def _fingerprint(rows: Iterable[Sequence[Any]]) -> tuple[int, int]:
+    """(row count, order-independent sum of row hashes): equal multisets give equal prints."""
+    count, total = 0, 0
+    for row in rows:
+        count += 1
+        total = (total + hash(tuple(row))) & 0xFFFFFFFFFFFFFFFF
+    return count, total
+
+
+def _maybe_crash(event: str, op: Op) -> None:
+    if os.environ.get(CRASH_AFTER) == f"{event}:{type(op).__name__}":
+        logger.warning("%s: killing this process after %s", CRASH_AFTER, os.environ[CRASH_AFTER])
+        os.kill(os.getpid(), signal.SIGKILL)
