@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import Connection, Engine
 
-from jasmine_proxy.errors import NameTaken, NoSuchMaterialization
+from jasmine_proxy.errors import ConfigError, NameTaken, NoSuchMaterialization
 from jasmine_proxy.options import Options
 from jasmine_proxy.plan import Name, Plan
 
@@ -175,6 +175,11 @@ class Catalog:
             if found is None:
                 conn.execute(sa.insert(self.meta).values(key="version", value=str(VERSION)))
                 return
+            if int(found) > VERSION:
+                raise ConfigError(
+                    f"the catalog in {self.schema or 'this database'} has version {found}, "
+                    f"newer than this Jasmine knows ({VERSION}): upgrade jasmine-proxy"
+                )
             for version in range(int(found) + 1, VERSION + 1):
                 UPGRADES[version](conn, self)
                 conn.execute(
