@@ -118,7 +118,7 @@ def syntax_error(sql: str, expected: str, pos: int, at_end: bool = False) -> Gra
 
 
 def _tokenize(sql: str) -> list[Token]:
-    tokenizer = Jasmine.Tokenizer()
+    tokenizer = _DIALECT.tokenizer()
     try:
         return tokenizer.tokenize(sql)
     except TokenError:

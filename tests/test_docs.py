@@ -28,7 +28,7 @@ def test_readme_names_the_two_setup_commands() -> None:
 
 def test_grammar_examples_agree_with_the_check() -> None:
     text = (ROOT / "grammar" / "README.md").read_text()
-    block = text[text.index("## Examples") :]
+    block = text[text.index("## Recognition examples") :]
     for line in re.findall(r"^(.+;)\s+-- (recognised|an ordinary)", block, re.MULTILINE):
         assert is_extended(line[0].encode()) == (line[1] == "recognised"), line
 
