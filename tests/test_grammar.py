@@ -227,6 +227,9 @@ def test_refresh_and_drop() -> None:
          "EXPLAIN CREATE MATERIALIZATION m AS SELECT a FROM t"),
         ("refresh materialization m -- trailing comment", "REFRESH MATERIALIZATION m"),
         ("alter materialization m step # why\n", "ALTER MATERIALIZATION m STEP"),
+        ("drop materialization m; -- bye\n/* and nothing else */", "DROP MATERIALIZATION m"),
+        ("SHOW\n  MATERIALIZATION\n  EVENTS\n  FOR m", "SHOW MATERIALIZATION EVENTS FOR m"),
+        ("show create materialization `m`", "SHOW CREATE MATERIALIZATION m"),
     ],
 )  # fmt: skip
 def test_writing_variations_have_one_canonical_form(written: str, expected: str) -> None:
