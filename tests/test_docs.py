@@ -35,7 +35,7 @@ def test_grammar_examples_agree_with_the_check() -> None:
 
 @pytest.mark.backend
 def test_examples_run_through_the_proxy(proxy: Proxy) -> None:
-    for name in ("demo_shop.sql", "passthrough.sql"):
+    for name in ("demo_shop.sql", "passthrough.sql", "daily_revenue.sql"):
         script = (ROOT / "examples" / name).read_text()
         out = subprocess.run(
             ["mariadb", "-h", "127.0.0.1", "-P", str(proxy.port), "-u", "root", "jasmine_demo"]
