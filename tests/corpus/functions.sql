@@ -157,7 +157,7 @@ SELECT LAST_INSERT_ID();
 -- case: string_functions
 SELECT UPPER('abc'), LOWER('ÀBC'), LENGTH('héllo'), CHAR_LENGTH('héllo'), SUBSTRING('abcdef', 2, 3), SUBSTR('abcdef', -2);
 -- expect
--- > names: ["UPPER('abc')", "LOWER('\u00c0BC')", "LENGTH('h\u00e9llo')", "CHAR_LENGTH('h\u00e9llo')", "SUBSTRING('abcdef', 2, 3)", "SUBSTR('abcdef', -2)"]
+-- > names: ["UPPER('abc')", "LOWER('ÀBC')", "LENGTH('héllo')", "CHAR_LENGTH('héllo')", "SUBSTRING('abcdef', 2, 3)", "SUBSTR('abcdef', -2)"]
 -- > types: ["VAR_STRING", "VAR_STRING", "LONG", "LONG", "VAR_STRING", "VAR_STRING"]
 -- > rows: 1
 -- > ('ABC', 'àbc', 6, 5, 'bcd', 'ef')
