@@ -187,8 +187,7 @@ class Core:
         current = self.catalog.find(m.qualified)
         if current is None:
             return
-        with self.backend.engine.connect() as conn:
-            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        with self.backend.connect() as conn:
             for op in current.plan.ops("drop"):
                 self.backend.run(conn, op, current.plan.default_schema)
         self.catalog.remove(current)

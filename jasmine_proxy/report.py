@@ -72,7 +72,7 @@ def fields(m: Materialization) -> list[tuple[str, Any]]:
 def objects(backend: Backend, m: Materialization) -> list[tuple[str, Any]]:
     """Each owned object: its CREATE statement or 'absent'; sample rows of the target."""
     items: list[tuple[str, Any]] = []
-    with backend.engine.connect() as conn:
+    with backend.connect() as conn:
         for owned in m.plan.objects:
             kind = backend.kind(conn, owned.name)
             label = f"{owned.kind.lower()} {owned.name.sql()}"

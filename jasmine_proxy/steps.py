@@ -122,8 +122,7 @@ class Steps:
         ops = plan.ops(event)
         if event == "create" and recovering:
             ops = plan.ops("drop") + ops  # undo the interrupted attempt, then start again
-        with backend.engine.connect() as conn:
-            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        with backend.connect() as conn:
             for op in ops:
                 backend.run(conn, op, plan.default_schema)
                 _maybe_crash(event, op)
@@ -132,7 +131,7 @@ class Steps:
             return backend.count(conn, m.qualified)
 
     def _check_name_free(self, m: Materialization) -> None:
-        with self.backend.engine.connect() as conn:
+        with self.backend.connect() as conn:
             kind = self.backend.kind(conn, m.qualified)
         if kind is not None:
             raise NameTaken(
@@ -142,9 +141,9 @@ class Steps:
     def _check(self, m: Materialization) -> int:
         """Compare the stored rows with a fresh run of the query: same multiset of rows?"""
         backend = self.backend
-        with backend.engine.connect() as conn:
+        with backend.connect() as conn:
             stored = _fingerprint(backend.table_rows(conn, m.qualified))
-        with backend.engine.connect() as conn:
+        with backend.connect() as conn:
             fresh = _fingerprint(backend.query_rows(conn, m.query, m.plan.default_schema))
         if stored != fresh:
             raise Drifted(
@@ -155,7 +154,7 @@ class Steps:
 
     def _objects_exist(self, m: Materialization) -> bool:
         target = m.plan.objects[0]
-        with self.backend.engine.connect() as conn:
+        with self.backend.connect() as conn:
             return self.backend.kind(conn, target.name) is not None
 
     # -- recording -------------------------------------------------------------------------

@@ -11,9 +11,10 @@ All of it is synchronous: the wire front end calls the core from worker threads.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 
 from jasmine_proxy.errors import ConfigError
 from jasmine_proxy.extended import ClientSession
@@ -26,25 +27,29 @@ class Backend(Protocol):
     catalog_schema: str | None  # the catalog's database (None: tables named with `prefix`)
     catalog_prefix: str
 
+    def connect(self) -> AbstractContextManager[Any]:
+        """A service-account connection for plan work; what it is is the backend's business."""
+        ...
+
     def render(self, op: Op, default_schema: str | None) -> list[str]: ...
 
-    def run(self, conn: Connection, op: Op, default_schema: str | None) -> None: ...
+    def run(self, conn: Any, op: Op, default_schema: str | None) -> None: ...
 
-    def kind(self, conn: Connection, name: Name) -> str | None: ...
+    def kind(self, conn: Any, name: Name) -> str | None: ...
 
-    def show_create(self, conn: Connection, name: Name, kind: str) -> str: ...
+    def show_create(self, conn: Any, name: Name, kind: str) -> str: ...
 
-    def count(self, conn: Connection, name: Name) -> int: ...
+    def count(self, conn: Any, name: Name) -> int: ...
 
     def sample(
-        self, conn: Connection, name: Name, limit: int
+        self, conn: Any, name: Name, limit: int
     ) -> tuple[list[str], list[Sequence[Any]]]: ...
 
     def query_rows(
-        self, conn: Connection, query: str, default_schema: str | None
+        self, conn: Any, query: str, default_schema: str | None
     ) -> Iterator[Sequence[Any]]: ...
 
-    def table_rows(self, conn: Connection, name: Name) -> Iterator[Sequence[Any]]: ...
+    def table_rows(self, conn: Any, name: Name) -> Iterator[Sequence[Any]]: ...
 
     def verify_as_client(
         self, session: ClientSession, target: Name, query: str, kind: str

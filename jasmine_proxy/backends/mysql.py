@@ -8,6 +8,7 @@ atomically: a reader sees the old table or the new one, never neither.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -49,6 +50,12 @@ class MySQLBackend:
             pool_pre_ping=True,
             pool_recycle=3600,
         )
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """A service-account connection in autocommit: DDL commits implicitly on MySQL anyway."""
+        with self.engine.connect() as conn:
+            yield conn.execution_options(isolation_level="AUTOCOMMIT")
 
     # -- plans -----------------------------------------------------------------------------
 
