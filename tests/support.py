@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pymysql
@@ -44,7 +44,14 @@ def free_port() -> int:
 class Proxy:
     """`jasmine-proxy serve` in a subprocess on a free port; `stop()` sends SIGTERM."""
 
-    def __init__(self, backend: str = MARIADB_URL, *args: str, wait: bool = True) -> None:
+    def __init__(
+        self,
+        backend: str = MARIADB_URL,
+        *args: str,
+        wait: bool = True,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        """`env`: extra environment variables for the proxy process (added to this one's)."""
         self.log_lines: list[str] = []
         cmd = [sys.executable, "-m", "jasmine_proxy", "serve", "--backend", backend]
         if "--port" not in args:
@@ -55,6 +62,7 @@ class Proxy:
             stderr=subprocess.STDOUT,
             text=True,
             cwd=ROOT,
+            env=None if env is None else {**os.environ, **env},
         )
         self.port = 0
         self._ready = threading.Event()
