@@ -25,6 +25,12 @@ CREATE MATERIALIZATION big_orders USING view AS
 SELECT id, customer_id, quantity FROM orders WHERE quantity >= 4;
 
 SHOW MATERIALIZATIONS FROM jasmine_demo;
+SHOW MATERIALIZATIONS LIKE 'daily%';
+SHOW MATERIALIZATIONS WHERE Strategy = 'view' AND Health = 'ok';
+
+-- Running it again is harmless with IF NOT EXISTS.
+CREATE MATERIALIZATION IF NOT EXISTS big_orders USING view AS
+SELECT id, customer_id, quantity FROM orders WHERE quantity >= 4;
 
 -- New orders arrive; the snapshot keeps its last result until it is refreshed.
 INSERT INTO orders (customer_id, product_id, quantity, ordered_at)
@@ -40,6 +46,10 @@ ALTER MATERIALIZATION daily_revenue STEP check;
 ALTER MATERIALIZATION daily_revenue PAUSE;
 ALTER MATERIALIZATION daily_revenue SET (target_lag = '15 minutes');
 ALTER MATERIALIZATION daily_revenue RESUME;
+
+-- Refresh through ALTER, or rebuild from scratch (readers keep the old rows until the swap).
+ALTER MATERIALIZATION daily_revenue REFRESH;
+ALTER MATERIALIZATION daily_revenue REBUILD;
 
 SHOW CREATE MATERIALIZATION daily_revenue;
 SHOW MATERIALIZATION EVENTS FOR daily_revenue LIMIT 5;
