@@ -11,16 +11,23 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from jasmine_proxy.config import DEFAULT_PORT, Settings, parse_backend_url
-from jasmine_proxy.errors import BackendUnavailable, ConfigError, JasmineError, exit_code
+from jasmine_proxy.config import DEFAULT_BACKEND, DEFAULT_PORT, Settings, parse_backend_url
+from jasmine_proxy.errors import BackendUnavailable, JasmineError, exit_code
 
 if TYPE_CHECKING:
     from jasmine_proxy.core import Core
+    from jasmine_proxy.extended import Executor
 
 logger = logging.getLogger("jasmine_proxy")
 
 SERVE_EXAMPLES = """\
 examples:
+  # the embedded default: a SQLite file jasmine.db here, no database server needed
+  jasmine-proxy serve
+
+  # the same on another file, with a password for the one account (root unless --user)
+  jasmine-proxy serve --backend sqlite:////var/lib/jasmine/shop.db --password s3cret
+
   # relay to a MariaDB on this machine; clients log in as their own MariaDB users
   jasmine-proxy serve --backend mysql://jasmine:secret@127.0.0.1:3306/app
 
@@ -30,7 +37,8 @@ examples:
   # TLS for clients (mariadb --ssl, pymysql ssl=...)
   jasmine-proxy serve --backend mysql://jasmine@127.0.0.1 --tls-cert cert.pem --tls-key key.pem
 
-then connect:  mariadb -h 127.0.0.1 -P 3307 -u <user> -p
+then connect:  mariadb -h 127.0.0.1 -P 3307 -u root      (embedded default)
+               mariadb -h 127.0.0.1 -P 3307 -u <user> -p  (relay: the backend's own users)
 """
 
 
@@ -52,9 +60,22 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     serve.add_argument(
         "--backend",
-        default=env("JASMINE_BACKEND"),
-        help="backend URL mysql://user:pass@host:port/db (also mysql+pymysql://, mariadb://); "
-        "the credentials are Jasmine's own service account [env JASMINE_BACKEND]",
+        default=env("JASMINE_BACKEND") or DEFAULT_BACKEND,
+        help="backend URL: sqlite:///file.db (the embedded default, no server needed; "
+        "sqlite:////abs/path.db for an absolute path) or mysql://user:pass@host:port/db "
+        "(also mysql+pymysql://, mariadb://), whose credentials are Jasmine's own service "
+        f"account [env JASMINE_BACKEND, default {DEFAULT_BACKEND}]",
+    )
+    serve.add_argument(
+        "--user",
+        default=env("JASMINE_USER", "root"),
+        help="embedded backend only: the account clients log in as (a relay's clients log in "
+        "as the backend's own users) [env JASMINE_USER, default root]",
+    )
+    serve.add_argument(
+        "--password",
+        default=env("JASMINE_PASSWORD", ""),
+        help="embedded backend only: that account's password [env JASMINE_PASSWORD, default empty]",
     )
     serve.add_argument(
         "--host",
@@ -119,10 +140,6 @@ def describe(exc: BaseException, args: argparse.Namespace) -> str:
 def serve(args: argparse.Namespace) -> int:
     from jasmine_proxy import wire
 
-    if not args.backend:
-        raise ConfigError(
-            "no backend: pass --backend mysql://user:pass@host:port/db or set JASMINE_BACKEND"
-        )
     settings = Settings(
         backend=parse_backend_url(args.backend),
         host=args.host,
@@ -132,10 +149,22 @@ def serve(args: argparse.Namespace) -> int:
         tls_key=args.tls_key,
         proxy_protocol=args.proxy_protocol,
         connect_timeout=args.connect_timeout,
+        user=args.user,
+        password=args.password,
     )
     version = check_backend(settings)
 
     def announce(port: int) -> None:
+        if settings.backend.is_sqlite:
+            logger.info(
+                "listening on %s:%d, serving %s (%s), user %s",
+                settings.host,
+                port,
+                settings.backend.redacted(),
+                version,
+                settings.user,
+            )
+            return
         logger.info(
             "listening on %s:%d, relaying to %s (%s), %d worker%s",
             settings.host,
@@ -146,8 +175,19 @@ def serve(args: argparse.Namespace) -> int:
             "" if settings.workers == 1 else "s",
         )
 
-    wire.run(settings, open_core(settings, args.catalog_schema), announce)
+    wire.run(settings, open_executor(settings, args.catalog_schema), announce)
     return 0
+
+
+def open_executor(settings: Settings, catalog_schema: str) -> Executor:
+    """The core on this backend; on one the core does not support yet, extended statements
+    are recognised and refused (`embedded.NoCore`)."""
+    from jasmine_proxy.backends import BACKENDS
+    from jasmine_proxy.embedded import NoCore
+
+    if settings.backend.scheme not in BACKENDS:
+        return NoCore()
+    return open_core(settings, catalog_schema)
 
 
 def open_core(settings: Settings, catalog_schema: str) -> Core:
@@ -168,6 +208,8 @@ def check_backend(settings: Settings) -> str:
     import pymysql
 
     backend = settings.backend
+    if backend.is_sqlite:
+        return check_sqlite(backend.path or "")
     where = f"{backend.host}:{backend.port}"
     if not backend.user:
         try:
@@ -193,3 +235,21 @@ def check_backend(settings: Settings) -> str:
         ) from None
     with conn:
         return str(conn.get_server_info())
+
+
+def check_sqlite(path: str) -> str:
+    """Open (creating) the embedded database file and check it can be written; SQLite's version."""
+    import sqlite3
+
+    from jasmine_proxy import sqlite_db
+
+    try:
+        conn = sqlite_db.connect(path)
+        try:
+            conn.execute("BEGIN IMMEDIATE")  # takes the write lock: fails on a read-only file
+            conn.execute("ROLLBACK")
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise OSError(f"cannot use the database file {path}: {exc}") from None
+    return f"embedded SQLite {sqlite3.sqlite_version}"

@@ -116,9 +116,20 @@ async def serve(
 
 
 def run(settings: Settings, executor: Executor, announce: Callable[[int], None]) -> None:
-    """Bind, fork workers if asked, and serve until a signal; `announce(port)` once listening."""
+    """Bind, fork workers if asked, and serve until a signal; `announce(port)` once listening.
+
+    With the embedded SQLite backend the clients are served by `mimic_server` instead of
+    being relayed (one process).
+    """
     listener = listen(settings.host, settings.port)
     port = listener.getsockname()[1]
+    if settings.backend.is_sqlite:
+        try:
+            _run_loop(_serve_embedded(settings, listener, executor, lambda: announce(port)))
+        finally:
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                signal.signal(sig, signal.SIG_IGN)
+        return
     children = [] if settings.workers == 1 else _fork_workers(settings, listener, executor)
     try:
         _run_loop(serve(settings, listener, executor, lambda: announce(port)))
@@ -131,6 +142,19 @@ def run(settings: Settings, executor: Executor, announce: Callable[[int], None])
         for pid in children:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
+
+
+async def _serve_embedded(
+    settings: Settings, listener: socket.socket, executor: Executor, ready: Callable[[], None]
+) -> None:
+    from jasmine_proxy import mimic_server
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await mimic_server.serve(settings, listener, executor, ready, stop)
+    logger.info("jasmine-proxy (pid %d) stopped", os.getpid())
 
 
 def _fork_workers(settings: Settings, listener: socket.socket, executor: Executor) -> list[int]:

@@ -43,7 +43,8 @@ def test_backend_unreachable_is_one_line() -> None:
     ("args", "message"),
     [
         (["--backend", "postgres://x@h/db"], "unsupported backend URL scheme"),
-        ([], "no backend"),
+        (["--backend", "sqlite://host/x.db"], "names a file, not a host"),
+        (["--backend", "sqlite:///x.db", "--workers", "2"], "--workers must be 1"),
         (["--backend", MARIADB_URL, "--workers", "0"], "--workers must be at least 1"),
     ],
 )

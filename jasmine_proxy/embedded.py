@@ -1,0 +1,850 @@
+"""The embedded backend's engine: one MySQL client session on the SQLite file. Synchronous.
+
+`EmbeddedSession.execute(sql)` runs one MySQL statement on this client's own sqlite3
+connection and returns `Rows` (typed MySQL result columns) or `Ok` (affected rows, insert id).
+It keeps what MySQL keeps per session: the current database, `@user` variables, system
+variables, LAST_INSERT_ID(), autocommit and the open transaction. Statements are translated by
+`translate`; those that need the catalog (SHOW, DESCRIBE, ALTER TABLE, CREATE/DROP INDEX,
+DROP DATABASE, TRUNCATE, information_schema) are answered here with `introspect`. Failures are
+`JasmineError`s carrying the MySQL code the server would send (`sqlite_error` maps SQLite's).
+
+Calls are serialized per session with a lock, so the front end may call from any thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlglot
+from sqlglot import exp
+
+from jasmine_proxy import introspect, result_types, sqlite_db, tabledef, translate
+from jasmine_proxy.errors import BackendRejected, JasmineError, UnsupportedStatement
+from jasmine_proxy.protocol import TextResult
+from jasmine_proxy.result_types import ColumnType
+from jasmine_proxy.translate import quote, unsupported
+
+logging.getLogger("sqlglot").setLevel(logging.ERROR)  # its fallback warnings are ours to raise
+
+SERVER_VERSION = f"10.11.99-MariaDB-Jasmine-SQLite-{sqlite3.sqlite_version}"
+
+SYSTEM_VARIABLES: dict[str, Any] = {
+    "autocommit": 1,
+    "auto_increment_increment": 1,
+    "character_set_client": "utf8mb4",
+    "character_set_connection": "utf8mb4",
+    "character_set_database": "utf8mb4",
+    "character_set_results": "utf8mb4",
+    "character_set_server": "utf8mb4",
+    "collation_connection": "utf8mb4_general_ci",
+    "collation_database": "utf8mb4_general_ci",
+    "collation_server": "utf8mb4_general_ci",
+    "default_storage_engine": "InnoDB",
+    "have_ssl": "DISABLED",
+    "init_connect": "",
+    "interactive_timeout": 28800,
+    "license": "Apache-2.0",
+    "lower_case_table_names": 0,
+    "max_allowed_packet": 16777216,
+    "net_write_timeout": 60,
+    "performance_schema": 0,
+    "sql_auto_is_null": 0,
+    "sql_mode": "STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_AUTO_CREATE_USER,"
+    "NO_ENGINE_SUBSTITUTION",
+    "sql_select_limit": 18446744073709551615,
+    "system_time_zone": "UTC",
+    "time_zone": "SYSTEM",
+    "transaction_isolation": "REPEATABLE-READ",
+    "tx_isolation": "REPEATABLE-READ",
+    "transaction_read_only": 0,
+    "tx_read_only": 0,
+    "version": SERVER_VERSION,
+    "version_comment": "Jasmine embedded backend (SQLite)",
+    "wait_timeout": 28800,
+}
+
+
+@dataclass
+class Ok:
+    """An OK packet's contents."""
+
+    affected_rows: int = 0
+    last_insert_id: int = 0
+    info: str = ""
+
+
+@dataclass
+class Rows:
+    """A result set: column names with their MySQL types, and rows of driver-ready values."""
+
+    columns: list[tuple[str, ColumnType]]
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+Outcome = Ok | Rows
+
+
+class EmbeddedSession:
+    """One client connection's session on the embedded database file at `path`."""
+
+    def __init__(
+        self,
+        path: str,
+        *,
+        user: str = "root",
+        connection_id: int = 0,
+        database: str | None = None,
+        found_rows: bool = False,
+    ) -> None:
+        self.conn = sqlite_db.connect(path)
+        self.catalog = introspect.Catalog(self.conn)
+        self.user = user
+        self.connection_id = connection_id
+        self.found_rows = found_rows
+        self.database: str | None = None
+        self.user_vars: dict[str, Any] = {}
+        self.variables = dict(SYSTEM_VARIABLES)
+        self.last_insert_id = 0
+        self._lock = threading.RLock()
+        self._register_session_functions()
+        if database:
+            self.use(database)
+
+    # -- public ----------------------------------------------------------------------------
+
+    @property
+    def autocommit(self) -> bool:
+        return bool(self.variables["autocommit"])
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.conn.in_transaction
+
+    def execute(self, sql: str) -> Outcome:
+        """Run one MySQL statement; a `JasmineError` with MySQL's code if it fails."""
+        with self._lock:
+            statement = translate.parse(sql)
+            try:
+                return self._dispatch(statement, sql)
+            except sqlite3.Error as exc:
+                raise sqlite_error(exc, statement) from None
+
+    def query(self, sql: str) -> TextResult:
+        """`ClientSession.query`: the result as text-protocol values; errors `BackendRejected`."""
+        try:
+            outcome = self.execute(sql)
+        except JasmineError as exc:
+            raise BackendRejected(str(exc), exc.code, exc.sqlstate) from None
+        if isinstance(outcome, Ok):
+            return TextResult([], [])
+        rows = [tuple(None if v is None else _text(v) for v in row) for row in outcome.rows]
+        return TextResult([name for name, _ in outcome.columns], rows)
+
+    def use(self, database: str) -> None:
+        with self._lock:
+            if database.lower() != "information_schema" and not self.catalog.database_exists(
+                database
+            ):
+                raise BackendRejected(f"Unknown database '{database}'", 1049, "42000")
+            self.database = database
+
+    def reset(self) -> None:
+        """COM_RESET_CONNECTION: roll back, forget variables; the database stays selected."""
+        with self._lock:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            self.user_vars.clear()
+            self.variables = dict(SYSTEM_VARIABLES)
+            self.last_insert_id = 0
+
+    def close(self) -> None:
+        with self._lock:
+            try:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+            finally:
+                self.conn.close()
+
+    # -- dispatch --------------------------------------------------------------------------
+
+    def _dispatch(self, statement: exp.Expression, sql: str) -> Outcome:
+        if isinstance(statement, exp.Use):
+            self.use(statement.this.name)
+            return Ok()
+        if isinstance(statement, exp.Set):
+            return self._set(statement)
+        if isinstance(statement, exp.Show):
+            return self._show(statement)
+        if isinstance(statement, exp.Describe):
+            return self._describe(statement)
+        if isinstance(statement, exp.Transaction):
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")
+            self.conn.execute("BEGIN")
+            return Ok()
+        if isinstance(statement, (exp.Commit, exp.Rollback)):
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT" if isinstance(statement, exp.Commit) else "ROLLBACK")
+            return Ok()
+        if isinstance(statement, exp.Query):
+            self._implicit_begin()
+            return self._select(statement, sql)
+        if isinstance(statement, (exp.Insert, exp.Update, exp.Delete)):
+            self._implicit_begin()
+            return self._write(statement)
+        if isinstance(statement, (exp.Create, exp.Drop, exp.Alter, exp.TruncateTable)):
+            self._implicit_commit()
+            return self._ddl(statement)
+        if isinstance(statement, exp.Command) and statement.name.upper() in (
+            "LOCK TABLES",
+            "UNLOCK TABLES",
+            "FLUSH",
+            "ANALYZE",
+            "OPTIMIZE",
+        ):
+            return Ok()
+        if isinstance(statement, exp.Command) and statement.name.upper() == "SHOW":
+            return self._show_command(statement)
+        raise unsupported(_construct(statement))
+
+    def _implicit_begin(self) -> None:
+        if not self.autocommit and not self.conn.in_transaction:
+            self.conn.execute("BEGIN")
+
+    def _implicit_commit(self) -> None:
+        """MySQL commits the open transaction before DDL."""
+        if self.conn.in_transaction:
+            self.conn.execute("COMMIT")
+
+    # -- SELECT ----------------------------------------------------------------------------
+
+    def _select(self, statement: exp.Expression, sql: str) -> Rows:
+        info = {t.name.lower() for t in statement.find_all(exp.Table) if _is_info_schema(t)}
+        if info:
+            self.catalog.fill_information_schema(info)
+        names = projection_names(statement, sql)
+        tables = _base_tables(statement, self.database)
+        types = result_types.infer(statement, self.catalog.schema(tables), self.database)
+        translated = translate.translate(statement, self.database).statements[0]
+        cursor = self.conn.execute(translated)
+        return self._typed_rows(cursor, names, types)
+
+    def _typed_rows(
+        self,
+        cursor: sqlite3.Cursor,
+        names: list[str] | None,
+        types: list[ColumnType | None],
+    ) -> Rows:
+        description = cursor.description or ()
+        raw = cursor.fetchall()
+        width = len(description)
+        if names is None or len(names) != width:
+            names = [d[0] for d in description]
+        if len(types) != width:
+            types = [None] * width
+        final: list[ColumnType] = []
+        for i, t in enumerate(types):
+            if t is None:
+                sample = next((r[i] for r in raw if r[i] is not None), None)
+                t = result_types.from_value(sample) if sample is not None else ColumnType(6)
+            final.append(t)
+        convert = result_types.convert
+        rows = [tuple(convert(v, final[i]) for i, v in enumerate(r)) for r in raw]
+        return Rows(list(zip(names, final, strict=True)), rows)
+
+    # -- INSERT / UPDATE / DELETE ----------------------------------------------------------
+
+    def _write(self, statement: exp.Expression) -> Ok:
+        t = translate.translate(statement, self.database, changed_rows_only=not self.found_rows)
+        before = self._count(t.table) if t.upsert and t.table else 0
+        cursor = self.conn.execute(t.statements[0])
+        affected = max(cursor.rowcount, 0)
+        insert_id = 0
+        if t.kind == "insert" and t.table:
+            inserted = affected
+            if t.upsert:
+                inserted = self._count(t.table) - before
+                affected = inserted + 2 * (affected - inserted)
+            auto = self._auto_increment_column(t.table)
+            if auto and inserted > 0 and cursor.lastrowid:
+                insert_id = cursor.lastrowid - inserted + 1
+                if not _names_column(statement, auto):
+                    self.last_insert_id = insert_id
+        return Ok(affected_rows=affected, last_insert_id=insert_id)
+
+    def _count(self, table: str) -> int:
+        return int(self.conn.execute(f"SELECT count(*) FROM {quote(table)}").fetchone()[0])
+
+    def _auto_increment_column(self, table: str) -> str | None:
+        db, _, name = table.partition(".")
+        d = self.catalog.table(db, name)
+        if d is None:
+            return None
+        return next((c.name for c in d.columns if c.auto_increment), None)
+
+    # -- DDL -------------------------------------------------------------------------------
+
+    def _ddl(self, statement: exp.Expression) -> Ok:
+        kind = (statement.args.get("kind") or "").upper()
+        if isinstance(statement, exp.Create) and kind in ("DATABASE", "SCHEMA"):
+            name = statement.this.name
+            if self.catalog.database_exists(name) and not statement.args.get("exists"):
+                raise BackendRejected(
+                    f"Can't create database '{name}'; database exists", 1007, "HY000"
+                )
+        elif isinstance(statement, exp.Drop) and kind in ("DATABASE", "SCHEMA"):
+            return self._drop_database(statement)
+        elif isinstance(statement, exp.Create) and kind == "INDEX":
+            return self._create_index(statement)
+        elif isinstance(statement, exp.Drop) and kind == "INDEX":
+            return self._drop_index(statement)
+        elif isinstance(statement, exp.Alter):
+            return self._alter(statement)
+        elif isinstance(statement, exp.TruncateTable):
+            return self._truncate(statement)
+        elif isinstance(statement, exp.Create) and kind == "TABLE":
+            return self._create_table(statement)
+        elif isinstance(statement, exp.Create) and kind == "VIEW":
+            target = statement.this.this if isinstance(statement.this, exp.Schema) else None
+            self._need_database(target or statement.this)
+        elif isinstance(statement, exp.Drop) and kind in ("TABLE", "VIEW"):
+            self._check_drop(statement, kind)
+        self._run_all(translate.translate(statement, self.database).statements)
+        return Ok()
+
+    def _run_all(self, statements: list[str]) -> None:
+        """Several SQLite statements as one: all or none."""
+        if len(statements) == 1:
+            self.conn.execute(statements[0])
+            return
+        self.conn.execute("SAVEPOINT jasmine_ddl")
+        try:
+            for s in statements:
+                self.conn.execute(s)
+        except BaseException:
+            self.conn.execute("ROLLBACK TO jasmine_ddl")
+            self.conn.execute("RELEASE jasmine_ddl")
+            raise
+        self.conn.execute("RELEASE jasmine_ddl")
+
+    def _need_database(self, table: exp.Expression) -> tuple[str, str]:
+        if not isinstance(table, exp.Table):
+            raise unsupported(table.sql("mysql")[:60])
+        db, name = translate.table_for(table, self.database)
+        if not self.catalog.database_exists(db):
+            raise BackendRejected(f"Unknown database '{db}'", 1049, "42000")
+        return db, name
+
+    def _create_table(self, statement: exp.Create) -> Ok:
+        target = statement.this.this if isinstance(statement.this, exp.Schema) else statement.this
+        db, name = self._need_database(target)
+        exists = self.catalog.table(db, name) is not None or self._is_view(db, name)
+        if exists:
+            if statement.args.get("exists"):
+                return Ok()
+            raise BackendRejected(f"Table '{name}' already exists", 1050, "42S01")
+        like = statement.find(exp.LikeProperty)
+        if like is not None:
+            src_db, src_name = translate.table_for(like.this, self.database)
+            src = self.catalog.table(src_db, src_name)
+            if src is None:
+                raise no_such_table(src_db, src_name)
+            copy = tabledef.TableDef.from_json(src.to_json())
+            copy.database, copy.name = db, name
+            self._store_new_table(copy)
+            return Ok()
+        t = translate.translate(statement, self.database)
+        self._run_all(t.statements)
+        cursor_rows = 0
+        if statement.expression is not None:  # CREATE TABLE ... AS SELECT
+            cursor_rows = self._count(translate.sqlite_name(db, name))
+            self._record_select_table(db, name, statement.expression)
+        return Ok(affected_rows=cursor_rows)
+
+    def _record_select_table(self, db: str, name: str, query: exp.Expression) -> None:
+        """The MySQL definition of a table made by CREATE TABLE ... AS SELECT: typed columns."""
+        d = self.catalog.table(db, name)
+        if d is None:
+            return
+        types = result_types.infer(
+            query, self.catalog.schema(_base_tables(query, self.database)), self.database
+        )
+        if len(types) == len(d.columns):
+            for col, t in zip(d.columns, types, strict=True):
+                if t is not None:
+                    col.type = _mysql_type_of(t, col.type)
+        self.conn.execute(
+            "INSERT OR REPLACE INTO jasmine_tables (name, definition) VALUES (?, ?)",
+            (d.sqlite_name, d.to_json()),
+        )
+
+    def _store_new_table(self, d: tabledef.TableDef) -> None:
+        self._run_all(
+            [
+                *d.sqlite_ddl(),
+                "INSERT OR REPLACE INTO jasmine_tables (name, definition) VALUES "
+                f"({_lit(d.sqlite_name)}, {_lit(d.to_json())})",
+            ]
+        )
+
+    def _is_view(self, db: str, name: str) -> bool:
+        row = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'view' AND name = ? COLLATE NOCASE",
+            (f"{db}.{name}",),
+        ).fetchone()
+        return row is not None
+
+    def _check_drop(self, statement: exp.Drop, kind: str) -> None:
+        if statement.args.get("exists"):
+            return
+        missing = []
+        for table in statement.args.get("tables") or [statement.this]:
+            db, name = translate.table_for(table, self.database)
+            found = (
+                self._is_view(db, name)
+                if kind == "VIEW"
+                else self.conn.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE",
+                    (f"{db}.{name}",),
+                ).fetchone()
+                is not None
+            )
+            if not found:
+                missing.append(f"{db}.{name}")
+        if missing:
+            raise BackendRejected(f"Unknown table '{','.join(missing)}'", 1051, "42S02")
+
+    def _drop_database(self, statement: exp.Drop) -> Ok:
+        name = statement.this.name
+        if not self.catalog.database_exists(name):
+            if statement.args.get("exists"):
+                return Ok()
+            raise BackendRejected(
+                f"Can't drop database '{name}'; database doesn't exist", 1008, "HY000"
+            )
+        objects = self.catalog.objects(name)
+        out = [f"DROP VIEW {quote(f'{name}.{o}')}" for o, k in objects if k == "VIEW"]
+        out += ["PRAGMA defer_foreign_keys = ON"]
+        for o, k in objects:
+            if k != "VIEW":
+                out.append(f"DROP TABLE {quote(f'{name}.{o}')}")
+                out.append(f"DELETE FROM jasmine_tables WHERE name = {_lit(f'{name}.{o}')}")
+        out.append(f"DELETE FROM jasmine_databases WHERE name = {_lit(name)}")
+        self._run_all(out)
+        if self.database == name:
+            self.database = None
+        return Ok(affected_rows=sum(1 for _, k in objects if k != "VIEW"))
+
+    def _table_def(self, table: exp.Table) -> tabledef.TableDef:
+        db, name = translate.table_for(table, self.database)
+        d = self.catalog.table(db, name)
+        if d is None:
+            raise no_such_table(db, name)
+        return tabledef.TableDef.from_json(d.to_json())
+
+    def _save(self, d: tabledef.TableDef, statements: list[str]) -> None:
+        self._run_all(
+            [
+                *statements,
+                "INSERT OR REPLACE INTO jasmine_tables (name, definition) VALUES "
+                f"({_lit(d.sqlite_name)}, {_lit(d.to_json())})",
+            ]
+        )
+
+    def _create_index(self, statement: exp.Create) -> Ok:
+        index = statement.this
+        d = self._table_def(index.args["table"])
+        cols = [c.this.name if isinstance(c, exp.Ordered) else c.name for c in
+                index.args["params"].args.get("columns") or []]  # fmt: skip
+        if any(ix.name.lower() == index.name.lower() for ix in d.indexes):
+            raise BackendRejected(f"Duplicate key name '{index.name}'", 1061, "42000")
+        ix = tabledef.Index(index.name, cols, unique=bool(statement.args.get("unique")))
+        d.indexes.append(ix)
+        self._save(d, [d.index_ddl(ix)])
+        return Ok()
+
+    def _drop_index(self, statement: exp.Drop) -> Ok:
+        cluster = statement.args.get("cluster")
+        if cluster is None:
+            raise unsupported("DROP INDEX without ON table")
+        d = self._table_def(cluster.this)
+        name = statement.this.name if statement.this else statement.expressions[0].name
+        ix = next((i for i in d.indexes if i.name.lower() == name.lower()), None)
+        if ix is None:
+            raise BackendRejected(f"Can't DROP INDEX `{name}`; check that it exists", 1091, "42000")
+        d.indexes.remove(ix)
+        self._save(d, [f"DROP INDEX {quote(f'{d.sqlite_name}.{ix.name}')}"])
+        return Ok()
+
+    def _truncate(self, statement: exp.TruncateTable) -> Ok:
+        out = []
+        for table in statement.expressions:
+            db, name = translate.table_for(table, self.database)
+            if self.catalog.table(db, name) is None:
+                raise no_such_table(db, name)
+            full = translate.sqlite_name(db, name)
+            out += [
+                f"DELETE FROM {quote(full)}",
+                f"DELETE FROM sqlite_sequence WHERE name = {_lit(full)}",
+            ]
+        self._run_all(out)
+        return Ok()
+
+    def _alter(self, statement: exp.Alter) -> Ok:
+        from jasmine_proxy.alter import apply_alter, rebuild
+
+        if (statement.args.get("kind") or "").upper() != "TABLE":
+            raise unsupported(f"ALTER {statement.args.get('kind')}")
+        old = self._table_def(statement.this)
+        new, renames = apply_alter(old, statement.args.get("actions") or [], self.database)
+        if new.sqlite_name.lower() != old.sqlite_name.lower() and (
+            self.catalog.table(new.database, new.name) is not None
+        ):
+            raise BackendRejected(f"Table '{new.name}' already exists", 1050, "42S01")
+        rebuild(self.conn, old, new, renames)
+        return Ok()
+
+    # -- SET -------------------------------------------------------------------------------
+
+    def _set(self, statement: exp.Set) -> Ok:
+        for item in statement.expressions:
+            kind = (item.args.get("kind") or "").upper()
+            if kind in ("NAMES", "CHARACTER SET", "CHARSET"):
+                charset = item.name if item.this is not None else "utf8mb4"
+                for var in ("character_set_client", "character_set_results"):
+                    self.variables[var] = charset
+                continue
+            if kind == "TRANSACTION" or (item.find(exp.Var) and not isinstance(item.this, exp.EQ)):
+                continue
+            assignment = item.this
+            if not isinstance(assignment, exp.EQ):
+                raise unsupported(f"SET {item.sql('mysql')}")
+            target, value_expr = assignment.this, assignment.expression
+            value = self._evaluate(value_expr)
+            if isinstance(target, exp.Parameter):
+                self.user_vars[target.name.lower()] = value
+                continue
+            name = target.name.lower()
+            self._set_variable(name, value, value_expr)
+        return Ok()
+
+    def _set_variable(self, name: str, value: Any, expression: exp.Expression) -> None:
+        if name == "autocommit":
+            on = (
+                _truthy(value)
+                if not isinstance(expression, exp.Column)
+                else (expression.name.upper() == "ON")
+            )
+            if on and self.conn.in_transaction:
+                self.conn.execute("COMMIT")
+            self.variables[name] = 1 if on else 0
+            return
+        if isinstance(expression, exp.Column):  # SET x = ON / some_word
+            value = expression.name
+        self.variables[name] = value
+
+    def _evaluate(self, expression: exp.Expression) -> Any:
+        if isinstance(expression, exp.Column) and not expression.table:
+            return expression.name  # SET sql_mode = TRADITIONAL, autocommit = ON
+        select = exp.select(expression.copy())
+        sql = translate.translate(select, self.database).statements[0]
+        return self.conn.execute(sql).fetchone()[0]
+
+    # -- SHOW / DESCRIBE -------------------------------------------------------------------
+
+    def _show(self, show: exp.Show) -> Rows:
+        from jasmine_proxy.show import answer
+
+        return answer(self, show)
+
+    def _show_command(self, statement: exp.Command) -> Rows:
+        from jasmine_proxy.show import answer_command
+
+        return answer_command(self, statement)
+
+    def _describe(self, statement: exp.Describe) -> Rows:
+        from jasmine_proxy.show import answer
+
+        target = statement.this
+        if not isinstance(target, exp.Table):
+            raise unsupported("EXPLAIN")
+        show = exp.Show(
+            this="COLUMNS",
+            target=exp.to_identifier(target.name),
+            db=exp.to_identifier(target.db) if target.db else None,
+        )
+        return answer(self, show)
+
+    # -- per-connection functions ----------------------------------------------------------
+
+    def _register_session_functions(self) -> None:
+        c = self.conn
+        c.create_function("last_insert_id", 0, lambda: self.last_insert_id)
+        c.create_function("last_insert_id", 1, self._set_last_insert_id)
+        c.create_function("connection_id", 0, lambda: self.connection_id)
+        c.create_function("database", 0, lambda: self.database)
+        c.create_function("user", 0, lambda: f"{self.user}@localhost")
+        c.create_function("current_user", 0, lambda: f"{self.user}@%")
+        c.create_function("version", 0, lambda: SERVER_VERSION)
+        c.create_function("jasmine_uservar", 1, lambda n: _sqlite_value(self.user_vars.get(n)))
+        c.create_function("jasmine_sysvar", 1, self._sysvar)
+
+    def _set_last_insert_id(self, value: Any) -> Any:
+        self.last_insert_id = int(value or 0)
+        return value
+
+    def _sysvar(self, name: str) -> Any:
+        if name not in self.variables:
+            raise ValueError(f"Unknown system variable '{name}'")
+        return _sqlite_value(self.variables[name])
+
+    def filter_rows(
+        self, names: list[str], rows: introspect.Rows, where: exp.Expression | None
+    ) -> introspect.Rows:
+        """SHOW ... WHERE: the rows for which the condition holds (evaluated by SQLite)."""
+        if where is None:
+            return rows
+        cols = ", ".join(quote(n) for n in names)
+        self.conn.execute('DROP TABLE IF EXISTS temp."jasmine_show"')
+        self.conn.execute(f'CREATE TEMP TABLE "jasmine_show" ({cols})')
+        marks = ", ".join("?" * len(names))
+        self.conn.executemany(
+            f'INSERT INTO temp."jasmine_show" VALUES ({marks})',
+            [tuple(_sqlite_value(v) for v in r) for r in rows],
+        )
+        cond = where.this.copy() if isinstance(where, exp.Where) else where.copy()
+        cond = cond.transform(translate._function)
+        sql = f'SELECT * FROM temp."jasmine_show" WHERE {cond.sql("sqlite")}'
+        try:
+            return [tuple(r) for r in self.conn.execute(sql).fetchall()]
+        finally:
+            self.conn.execute('DROP TABLE IF EXISTS temp."jasmine_show"')
+
+
+class NoCore:
+    """The executor while the core has no SQLite backend: extended statements are refused."""
+
+    def execute(self, sql: str, session: Any) -> None:
+        words = re.findall(r"[A-Za-z]+", re.sub(r"/\*.*?\*/|#[^\n]*|--\s[^\n]*", " ", sql))
+        upper = [w.upper() for w in words]
+        last = next((i for i, w in enumerate(upper) if w.startswith("MATERIALIZATION")), 1)
+        raise unsupported(
+            f"{' '.join(upper[: last + 1])} (materializations need the core's "
+            "SQLite backend, not available in this version)"
+        )
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+
+def _construct(statement: exp.Expression) -> str:
+    if isinstance(statement, exp.Command):
+        return f"{statement.name.upper()} statements"
+    words = statement.sql("mysql").split()
+    return " ".join(words[:2]) if words else type(statement).__name__
+
+
+def _is_info_schema(table: exp.Table) -> bool:
+    return table.db.lower() == translate.INFORMATION_SCHEMA
+
+
+def _base_tables(statement: exp.Expression, database: str | None) -> list[tuple[str, str]]:
+    out = []
+    for t in statement.find_all(exp.Table):
+        if isinstance(t.this, exp.Identifier) and (t.db or database):
+            out.append((t.db or database or "", t.name))
+    return out
+
+
+def _names_column(statement: exp.Expression, column: str) -> bool:
+    target = statement.this
+    if not isinstance(target, exp.Schema):
+        return True  # no column list: values for every column, the key included
+    return any(c.name.lower() == column.lower() for c in target.expressions)
+
+
+def _lit(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _truthy(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.upper() in ("1", "ON", "TRUE")
+    return bool(value)
+
+
+def _sqlite_value(value: Any) -> Any:
+    if value is None or isinstance(value, (int, float, str, bytes)):
+        return value
+    return str(value)
+
+
+def _text(value: Any) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    return str(value).encode()
+
+
+def _mysql_type_of(t: ColumnType, fallback: str) -> str:
+    names = {
+        result_types.LONG: "int(11)",
+        result_types.LONGLONG: "bigint(20)",
+        result_types.TINY: "tinyint(4)",
+        result_types.SHORT: "smallint(6)",
+        result_types.DOUBLE: "double",
+        result_types.DATETIME: "datetime",
+        result_types.TIMESTAMP: "timestamp",
+        result_types.DATE: "date",
+        result_types.VAR_STRING: "varchar(255)",
+        result_types.BLOB: "longblob" if t.binary else "longtext",
+    }
+    if t.code == result_types.DECIMAL:
+        return f"decimal(65,{t.decimals})"
+    return names.get(t.code, fallback)
+
+
+def projection_names(statement: exp.Expression, sql: str) -> list[str] | None:
+    """The result column names MySQL gives: alias, column name, or the expression as typed."""
+    if not isinstance(statement, exp.Select):
+        selects = statement.selects if isinstance(statement, exp.Query) else []
+        return [s.alias_or_name for s in selects] or None
+    if any(isinstance(s, exp.Star) or s.is_star for s in statement.selects):
+        return None
+    texts = select_list_texts(sql)
+    out = []
+    for i, s in enumerate(statement.selects):
+        if isinstance(s, exp.Alias):
+            out.append(s.alias)
+        elif isinstance(s, exp.Column):
+            out.append(s.name)
+        elif texts is not None and len(texts) == len(statement.selects):
+            out.append(texts[i])
+        else:
+            out.append(s.sql("mysql"))
+    return out
+
+
+_SELECT_END = {"FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "UNION", "INTO", "WINDOW",
+               "FOR", "LOCK", "EXCEPT", "INTERSECT"}  # fmt: skip
+_MODIFIERS = {"DISTINCT", "ALL", "DISTINCTROW", "SQL_CALC_FOUND_ROWS", "SQL_NO_CACHE",
+              "SQL_CACHE", "HIGH_PRIORITY", "STRAIGHT_JOIN"}  # fmt: skip
+
+
+def select_list_texts(sql: str) -> list[str] | None:
+    """The select list of the outermost SELECT, split into items as typed."""
+    try:
+        tokens = sqlglot.Dialect.get_or_raise("mysql").tokenize(sql)
+    except Exception:
+        return None
+    depth, started = 0, False
+    items: list[list[Any]] = []
+    current: list[Any] = []
+    for tok in tokens:
+        word = tok.text.upper()
+        if not started:
+            if depth == 0 and word == "SELECT":
+                started = True
+            depth += word == "("
+            depth -= word == ")"
+            continue
+        if depth == 0 and not current and word in _MODIFIERS:
+            continue
+        if depth == 0 and (word in _SELECT_END or word == ";"):
+            break
+        if depth == 0 and word == ",":
+            items.append(current)
+            current = []
+            continue
+        depth += word == "("
+        depth -= word == ")"
+        current.append(tok)
+    if current:
+        items.append(current)
+    if not items:
+        return None
+    return [sql[t[0].start : t[-1].end + 1] for t in items if t]
+
+
+def no_such_table(db: str, name: str) -> BackendRejected:
+    return BackendRejected(f"Table '{db}.{name}' doesn't exist", 1146, "42S02")
+
+
+_NO_TABLE = re.compile(r"no such table: (?:main\.|temp\.)?(.+)")
+_UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)")
+_NOT_NULL = re.compile(r"NOT NULL constraint failed: (.+)")
+_NO_COLUMN = re.compile(r"no such column: (.+)")
+_EXISTS = re.compile(r'(?:table|view|index) "?(.+?)"? already exists')
+_NO_FUNCTION = re.compile(r"no such function: (\w+)|wrong number of arguments to function (\w+)")
+
+
+def sqlite_error(exc: sqlite3.Error, statement: exp.Expression) -> JasmineError:
+    """The MySQL error for a SQLite failure of `statement`."""
+    message = str(exc)
+    if m := _NO_TABLE.match(message):
+        full = m.group(1)
+        if full.startswith("information_schema."):
+            return BackendRejected(f"Unknown table '{full}'", 1109, "42S02")
+        if "." in full:
+            db, _, name = full.partition(".")
+            return no_such_table(db, name)
+        return BackendRejected(f"Table '{full}' doesn't exist", 1146, "42S02")
+    if m := _UNIQUE.match(message):
+        return _duplicate(m.group(1))
+    if m := _NOT_NULL.match(message):
+        column = m.group(1).rsplit(".", 1)[-1]
+        return BackendRejected(f"Column '{column}' cannot be null", 1048, "23000")
+    if m := _NO_COLUMN.match(message):
+        column = m.group(1).rsplit(".", 1)[-1] if "." in m.group(1) else m.group(1)
+        where = "field list" if isinstance(statement, exp.Query) else "where clause"
+        return BackendRejected(f"Unknown column '{column}' in '{where}'", 1054, "42S22")
+    if "FOREIGN KEY constraint failed" in message:
+        if isinstance(statement, (exp.Delete, exp.Drop, exp.Update)):
+            return BackendRejected(
+                "Cannot delete or update a parent row: a foreign key constraint fails",
+                1451,
+                "23000",
+            )
+        return BackendRejected(
+            "Cannot add or update a child row: a foreign key constraint fails", 1452, "23000"
+        )
+    if m := _EXISTS.search(message):
+        name = m.group(1).split(".", 1)[-1]
+        return BackendRejected(f"Table '{name}' already exists", 1050, "42S01")
+    if m := _NO_FUNCTION.match(message):
+        name = m.group(1) or m.group(2)
+        return BackendRejected(f"FUNCTION {name} does not exist", 1305, "42000")
+    if "database is locked" in message or "database table is locked" in message:
+        return BackendRejected(
+            "Lock wait timeout exceeded; try restarting transaction", 1205, "HY000"
+        )
+    if "Unknown system variable" in message:
+        name = message.split("'")[1] if "'" in message else message
+        return BackendRejected(f"Unknown system variable '{name}'", 1193, "HY000")
+    if "may not be modified" in message or "cannot modify" in message:
+        return BackendRejected(message, 1288, "HY000")
+    if isinstance(exc, sqlite3.OperationalError) and "syntax error" in message:
+        return UnsupportedStatement(f"not supported on the embedded backend: {message}")
+    if "integer overflow" in message or "too big" in message:
+        return BackendRejected(f"Out of range value: {message}", 1264, "22003")
+    return BackendRejected(f"{message}", 1105, "HY000")
+
+
+def _duplicate(columns: str) -> BackendRejected:
+    """1062 for a UNIQUE failure on `db.t.a, db.t.b`: the key's MySQL name."""
+    parts = [c.strip() for c in columns.split(",")]
+    cols = [p.rsplit(".", 1)[-1] for p in parts]
+    table = parts[0].rsplit(".", 1)[0] if parts else ""
+    key = "PRIMARY" if len(cols) == 1 else "a unique key"
+    hook = _KEY_NAMER.get("namer")
+    if hook is not None:
+        key = hook(table, cols) or key
+    return BackendRejected(f"Duplicate entry for key '{key}'", 1062, "23000")
+
+
+_KEY_NAMER: dict[str, Callable[[str, list[str]], str | None]] = {}

@@ -1,0 +1,433 @@
+"""The embedded backend's MySQL server, built on mysql-mimic's Connection (asyncio).
+
+With SQLite there is no backend to relay to, so this is a whole MySQL server: mysql-mimic
+does the handshake, mysql_native_password authentication (with an auth switch for clients that
+start with another plugin) and the command loop; each statement runs on the client's own
+`embedded.EmbeddedSession` in a worker thread (one sqlite3 connection per client, calls
+serialized). Jasmine's extended statements (`intercept.is_extended`) go to the executor first,
+exactly as on the relay, with a `ClientSession` whose `query` runs on that same session.
+
+mysql-mimic 3.0.5 defects worked around here (see also `mimic`):
+
+* it parses and answers SET/SHOW/USE/BEGIN itself in `Session`: this module uses only
+  `BaseSession`, so every statement reaches the embedded engine;
+* it claims autocommit off at handshake and never reports a transaction: status flags are set
+  from the engine before every reply;
+* its OK packet after a query carries no affected rows or insert id: `handle_query` sends them;
+* its column definitions carry no decimals: result sets are written here, with the scale;
+* a failed login leaves the connection open (and an unknown user gets a non-MySQL error):
+  here every failure is `1045 Access denied for user 'u'@'host' (using password: YES|NO)`,
+  SQLSTATE 28000, and the connection is closed;
+* its prepared-statement emulation pastes parameters into the SQL unescaped: parameters are
+  escaped as SQL literals here (`_sql_literal`);
+* its ERR packets take the SQLSTATE from a table that lacks many codes: Jasmine's own
+  `errors.mysql_error` decides them.
+
+TLS is not offered on the embedded backend (mysql-mimic's `start_tls` loses a ClientHello that
+arrives with the SSL request).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import socket
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from mysql_mimic import packets
+from mysql_mimic.auth import IdentityProvider, NativePasswordAuthPlugin, User
+from mysql_mimic.charset import CharacterSet
+from mysql_mimic.connection import Connection
+from mysql_mimic.constants import DEFAULT_SERVER_CAPABILITIES
+from mysql_mimic.control import LocalControl
+from mysql_mimic.results import ResultColumn, ResultSet
+from mysql_mimic.session import BaseSession
+from mysql_mimic.stream import ConnectionClosed, MysqlStream
+from mysql_mimic.types import Capabilities, ColumnType, ServerStatus
+from mysql_mimic.variables import SYSTEM_VARIABLES, GlobalVariables, SessionVariables
+
+from jasmine_proxy import protocol
+from jasmine_proxy.config import Settings
+from jasmine_proxy.embedded import SERVER_VERSION, EmbeddedSession, Ok, Outcome, Rows
+from jasmine_proxy.errors import JasmineError, mysql_error
+from jasmine_proxy.extended import ClientSession, Executor
+from jasmine_proxy.intercept import is_extended
+from jasmine_proxy.mimic import encode_result
+
+logger = logging.getLogger(__name__)
+
+CAPABILITIES = (
+    DEFAULT_SERVER_CAPABILITIES
+    | Capabilities.CLIENT_TRANSACTIONS
+    | Capabilities.CLIENT_FOUND_ROWS
+    | Capabilities.CLIENT_LONG_FLAG
+    | Capabilities.CLIENT_MULTI_RESULTS
+) & ~Capabilities.CLIENT_QUERY_ATTRIBUTES
+
+_VARIABLES = dict(SYSTEM_VARIABLES)
+_VARIABLES["version"] = (str, SERVER_VERSION, False)
+_VARIABLES["version_comment"] = (str, "Jasmine embedded backend (SQLite)", False)
+
+
+class LoginFailed(Exception):
+    pass
+
+
+class _EngineFailed(Exception):
+    def __init__(self, error: JasmineError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class _Identity(IdentityProvider):
+    """The one account of the embedded server (`--user/--password`)."""
+
+    def __init__(self, user: str, password: str) -> None:
+        self.user = user
+        self.auth_string = (
+            NativePasswordAuthPlugin.create_auth_string(password) if password else None
+        )
+
+    def get_plugins(self) -> list[NativePasswordAuthPlugin]:
+        return [NativePasswordAuthPlugin()]
+
+    async def get_user(self, username: str) -> User | None:
+        if username == self.user:
+            return User(name=username, auth_string=self.auth_string)
+        # another name: a password nobody can know, so the login fails like a wrong password
+        return User(name=username, auth_string=secrets.token_hex(20))
+
+
+class _Session(BaseSession):
+    """mysql-mimic's view of a client session: the variables it reads, the engine behind."""
+
+    def __init__(self, path: str) -> None:
+        self.variables = SessionVariables(GlobalVariables(_VARIABLES))
+        self.username: str | None = None
+        self.database: str | None = None
+        self.path = path
+        self.engine: EmbeddedSession | None = None
+
+    async def use(self, database: str) -> None:
+        assert self.engine is not None
+        await asyncio.to_thread(self.engine.use, database)
+        self.database = database
+
+    async def handle_query(self, sql: str, attrs: dict[str, str]) -> Any:
+        """Only COM_FIELD_LIST comes this way (as SHOW COLUMNS)."""
+        assert self.engine is not None
+        outcome = await asyncio.to_thread(self.engine.execute, sql)
+        return _result_set(outcome) if isinstance(outcome, Rows) else None
+
+    async def close(self) -> None:
+        if self.engine is not None:
+            await asyncio.to_thread(self.engine.close)
+
+
+class EmbeddedConnection(Connection):
+    """One client of the embedded server."""
+
+    def __init__(
+        self,
+        stream: MysqlStream,
+        session: _Session,
+        control: LocalControl,
+        identity: _Identity,
+        executor: Executor,
+        peer: str,
+    ) -> None:
+        super().__init__(
+            stream=stream,
+            session=session,
+            control=control,
+            identity_provider=identity,
+            server_capabilities=CAPABILITIES,
+        )
+        self.embedded = session
+        self.executor = executor
+        self.peer = peer
+        self.status_flags = ServerStatus.SERVER_STATUS_AUTOCOMMIT
+
+    @property
+    def engine(self) -> EmbeddedSession:
+        assert self.embedded.engine is not None
+        return self.embedded.engine
+
+    async def serve(self) -> None:
+        """Login, then commands until the client leaves; a failed login closes at once."""
+        try:
+            await self.connection_phase()
+            if self.embedded.engine is None:
+                return
+        except (LoginFailed, ConnectionClosed, ConnectionError, asyncio.IncompleteReadError):
+            return
+        try:
+            await self.command_phase()
+        finally:
+            await self.session.close()
+
+    async def _open_engine(self) -> None:
+        database = self.embedded.database
+        found_rows = Capabilities.CLIENT_FOUND_ROWS in self.capabilities
+        try:
+            engine = await asyncio.to_thread(
+                EmbeddedSession,
+                self.embedded.path,
+                user=self.embedded.username or "",
+                connection_id=self.connection_id,
+                database=database,
+                found_rows=found_rows,
+            )
+        except JasmineError as exc:
+            raise _EngineFailed(exc) from None
+        self.embedded.engine = engine
+
+    async def authenticate(
+        self, username: str, auth_response: bytes, *args: Any, **kwargs: Any
+    ) -> None:
+        """mysql-mimic's authentication, with MySQL's failure: 1045 and the connection closed."""
+        stream: MysqlStream = self.__dict__["stream"]
+        failed: list[bytes] = []
+        self.stream = _LoginStream(stream, failed, self._open_engine)
+        try:
+            await super().authenticate(username, auth_response, *args, **kwargs)
+        except _EngineFailed as failure:
+            self.stream = stream
+            await stream.write(self._error(failure.error))
+            raise LoginFailed(str(failure.error)) from None
+        finally:
+            self.stream = stream
+        if failed or self.session.username is None:
+            using = "YES" if auth_response else "NO"
+            host = self.peer.rsplit(":", 1)[0]
+            message = f"Access denied for user '{username}'@'{host}' (using password: {using})"
+            payload = protocol.error_payload(1045, "28000", message)
+            await self.stream.write(payload)
+            logger.info("login refused: %s", message)
+            raise LoginFailed(message)
+
+    async def handle_query(self, data: bytes) -> None:
+        com_query = packets.parse_com_query(
+            capabilities=self.capabilities, client_charset=self.client_charset, data=data
+        )
+        await self.answer(com_query.sql)
+
+    async def handle_change_user(self, data: bytes) -> None:
+        await self.stream.write(self._error(_NotSupported("COM_CHANGE_USER")))
+
+    async def handle_reset_connection(self, data: bytes) -> None:
+        engine = self.engine
+        await asyncio.to_thread(engine.reset)
+        self._sync_status()
+        await self.stream.write(self.ok())
+
+    async def handle_init_db(self, data: bytes) -> None:
+        try:
+            await self.session.use(packets.parse_com_init_db(self.client_charset, data))
+        except JasmineError as exc:
+            await self.stream.write(self._error(exc))
+            return
+        await self.stream.write(self.ok())
+
+    async def handle_stmt_execute(self, data: bytes) -> None:
+        try:
+            await super().handle_stmt_execute(data)
+        except JasmineError as exc:
+            await self.stream.write(self._error(exc))
+
+    async def query(self, sql: str, query_attrs: dict[str, str]) -> ResultSet:
+        """The prepared-statement path of mysql-mimic: results only; an OK is an empty set."""
+        outcome = await asyncio.to_thread(self.engine.execute, sql)
+        self._sync_status()
+        return _result_set(outcome) if isinstance(outcome, Rows) else ResultSet([], [])
+
+    async def answer(self, sql: str) -> None:
+        """Run one COM_QUERY and write its reply."""
+        try:
+            if is_extended(sql.encode("utf-8", "replace")[:512]):
+                await self._extended(sql)
+                return
+            outcome = await asyncio.to_thread(self.engine.execute, sql)
+        except Exception as exc:
+            if not isinstance(exc, JasmineError):
+                logger.exception("statement failed unexpectedly: %s", sql[:200])
+            self._sync_status()
+            await self.stream.write(self._error(exc))
+            return
+        self._sync_status()
+        if isinstance(outcome, Ok):
+            await self.stream.write(
+                self.ok(affected_rows=outcome.affected_rows, last_insert_id=outcome.last_insert_id)
+            )
+            return
+        await self._write_rows(outcome)
+
+    async def _extended(self, sql: str) -> None:
+        session = ClientSession(
+            self.embedded.username or "", self.connection_id, self.peer, self.engine.query
+        )
+        result = await asyncio.to_thread(self.executor.execute, sql, session)
+        self._sync_status()
+        for payload in await encode_result(result, self.capabilities, self.status_flags):
+            await self.stream.write(payload, drain=False)
+        await self.stream.drain()
+
+    async def _write_rows(self, outcome: Rows) -> None:
+        rs = _result_set(outcome)
+        header = [
+            packets.make_column_count(capabilities=self.capabilities, column_count=len(rs.columns))
+        ]
+        for col, (_, t) in zip(rs.columns, outcome.columns, strict=True):
+            header.append(
+                packets.make_column_definition_41(
+                    server_charset=self.server_charset,
+                    name=col.name,
+                    column_type=col.type,
+                    character_set=col.character_set,
+                    decimals=t.decimals,
+                    column_length=_length(t.code),
+                )
+            )
+        if not self.deprecate_eof():
+            header.append(self.eof())
+        self.stream.write_many(header)
+        if outcome.rows:
+            self.stream.write_text_rows(outcome.rows, rs.columns)
+        await self.stream.write(self.ok_or_eof(), drain=False)
+        await self.stream.drain()
+
+    def _sync_status(self) -> None:
+        engine = self.embedded.engine
+        flags = ServerStatus(0)
+        if engine is None or engine.autocommit:
+            flags |= ServerStatus.SERVER_STATUS_AUTOCOMMIT
+        if engine is not None and engine.in_transaction:
+            flags |= ServerStatus.SERVER_STATUS_IN_TRANS
+        self.status_flags = flags
+
+    def _error(self, exc: BaseException) -> bytes:
+        code, sqlstate, message = mysql_error(exc)
+        protocol_41 = Capabilities.CLIENT_PROTOCOL_41 in self.capabilities
+        return protocol.error_payload(code, sqlstate, message, protocol_41=protocol_41)
+
+
+class _LoginStream:
+    """The stream during authentication: mysql-mimic's ERR is kept back (MySQL's 1045 is sent
+    instead), and its OK waits until the client's engine is open (an unknown database fails
+    the login with 1049, as on MySQL)."""
+
+    def __init__(
+        self, stream: MysqlStream, failed: list[bytes], before_ok: Callable[[], Awaitable[None]]
+    ) -> None:
+        self._stream = stream
+        self._failed = failed
+        self._before_ok = before_ok
+
+    async def write(self, data: bytes, drain: bool = True) -> None:
+        if data[:1] == b"\xff":
+            self._failed.append(data)
+            return
+        if data[:1] == b"\x00":
+            await self._before_ok()
+        await self._stream.write(data, drain)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+class _NotSupported(JasmineError):
+    code = 1235
+    sqlstate = "42000"
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"not supported on the embedded backend: {what}")
+
+
+def _length(code: int) -> int:
+    return {3: 11, 8: 21, 1: 4, 246: 65, 12: 19, 7: 19, 10: 10}.get(code, 1024)
+
+
+def _result_set(outcome: Outcome) -> ResultSet:
+    assert isinstance(outcome, Rows)
+    columns = [
+        ResultColumn(
+            name=name,
+            type=ColumnType(t.code),
+            character_set=CharacterSet.binary if t.binary else CharacterSet.utf8mb4,
+        )
+        for name, t in outcome.columns
+    ]
+    return ResultSet(rows=outcome.rows, columns=columns)
+
+
+def _sql_literal(param: Any) -> str:
+    """A prepared statement's parameter as a MySQL literal (mysql-mimic pastes it unescaped)."""
+    if param is None:
+        return "NULL"
+    if param is True or param is False:
+        return "TRUE" if param else "FALSE"
+    if isinstance(param, (int, float, Decimal)):
+        return str(param)
+    if isinstance(param, bytes):
+        return f"x'{param.hex()}'" if param else "''"
+    if isinstance(param, (datetime, date, timedelta)):
+        param = str(param)
+    text = str(param).replace("\\", "\\\\").replace("'", "\\'")
+    return f"'{text}'"
+
+
+# mysql-mimic substitutes with re.sub, which reads backslashes in the replacement: double them
+packets._encode_param_as_sql = lambda param: _sql_literal(param).replace("\\", "\\\\")
+
+
+async def serve(
+    settings: Settings,
+    listener: socket.socket,
+    executor: Executor,
+    ready: Callable[[], None],
+    stop: asyncio.Event,
+) -> None:
+    """Serve MySQL clients from the embedded database until `stop` is set."""
+    path = settings.backend.path or "jasmine.db"
+    identity = _Identity(settings.user, settings.password)
+    control = LocalControl()
+    tasks: set[asyncio.Task[None]] = set()
+
+    async def client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        tasks.add(task)
+        peer = writer.get_extra_info("peername")
+        peer_text = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else "localhost:0"
+        sock = writer.get_extra_info("socket")
+        if sock is not None:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        session = _Session(path)
+        stream = MysqlStream(reader, writer)
+        conn = EmbeddedConnection(stream, session, control, identity, executor, peer_text)
+        connection_id = await control.add(conn)
+        conn.connection_id = connection_id
+        try:
+            await conn.serve()
+        except (ConnectionError, asyncio.IncompleteReadError, ConnectionClosed):
+            pass
+        except Exception:
+            logger.exception("connection %d failed", connection_id)
+        finally:
+            await control.remove(connection_id)
+            tasks.discard(task)
+            writer.close()
+
+    server = await asyncio.start_server(client, sock=listener, limit=2**20)
+    ready()
+    try:
+        await stop.wait()
+    finally:
+        server.close()
+        for task in list(tasks):
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)

@@ -1,0 +1,457 @@
+"""The embedded database: one SQLite file, opened the way every Jasmine connection needs it.
+
+`connect(path)` gives a `sqlite3.Connection` in WAL mode (readers never wait for the writer),
+with a busy timeout (a second writer waits for the first rather than failing at once), foreign
+keys enforced as InnoDB would, autocommit left to the caller (`isolation_level=None`: BEGIN,
+COMMIT and ROLLBACK are sent as statements), Jasmine's two catalog tables, and every function
+and aggregate that `translate` relies on. The materialization core can pass it to SQLAlchemy as
+`create_engine("sqlite://", creator=lambda: connect(path))` and see the same functions.
+
+Catalog tables (their names have no dot, so they never collide with a MySQL `db.table`):
+
+* `jasmine_databases(name)`: the MySQL databases created, so empty ones survive a restart;
+* `jasmine_tables(name, definition)`: for each table (`"db.t"`), its MySQL definition as JSON
+  (see `tabledef`): column types, defaults, keys, as SHOW CREATE TABLE prints them.
+
+DECIMAL values are stored with NUMERIC affinity, that is as IEEE doubles (or integers when
+whole); see `translate` for why that is exact for the values DECIMAL columns hold in practice.
+The aggregates `jasmine_sum`/`jasmine_avg` add the shortest decimal representation of each
+double exactly (`Decimal(repr(x))`), so `0.10 + 0.20` is `0.30`, not `0.30000000000000004`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import re
+import sqlite3
+import time
+import uuid
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+#: Milliseconds a writer waits for another writer's transaction before "database is locked".
+BUSY_TIMEOUT_MS = 30_000
+
+CATALOG_DDL = (
+    "CREATE TABLE IF NOT EXISTS jasmine_databases (name TEXT PRIMARY KEY)",
+    "CREATE TABLE IF NOT EXISTS jasmine_tables (name TEXT PRIMARY KEY, definition TEXT NOT NULL)",
+)
+
+Value = int | float | str | bytes | None
+
+
+def connect(path: str) -> sqlite3.Connection:
+    """Open (creating if needed) the embedded database file at `path`."""
+    conn = sqlite3.connect(
+        path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+    )
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if path != ":memory:":
+        conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    for ddl in CATALOG_DDL:
+        conn.execute(ddl)
+    register_functions(conn)
+    return conn
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """Every MySQL function `translate` maps to a SQLite function of the same (or given) name."""
+    for name, nargs, func in _SCALARS:
+        conn.create_function(name, nargs, func, deterministic=name not in _VOLATILE)
+    conn.create_aggregate("jasmine_sum", 1, ExactSum)  # type: ignore[arg-type]
+    conn.create_aggregate("jasmine_avg", 1, ExactAvg)  # type: ignore[arg-type]
+
+
+# -- exact decimal aggregates --------------------------------------------------------------
+
+
+def exact(value: int | float | str | bytes) -> Decimal:
+    """The decimal a stored value stands for: a double's shortest round-trip representation."""
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    try:
+        return Decimal(value)
+    except ArithmeticError:
+        return Decimal(to_number(str(value)))
+
+
+def to_number(value: str) -> str:
+    """MySQL's reading of a string as a number: its longest numeric prefix, else 0."""
+    m = re.match(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", value)
+    return m.group(0).strip() if m else "0"
+
+
+def _as_result(total: Decimal, all_int: bool) -> int | float:
+    return int(total) if all_int else float(total)
+
+
+class ExactSum:
+    """SUM with exact decimal addition; integers stay integers."""
+
+    def __init__(self) -> None:
+        self.total: Decimal | None = None
+        self.all_int = True
+
+    def step(self, value: Value) -> None:
+        if value is None:
+            return
+        if not isinstance(value, int):
+            self.all_int = False
+        self.total = (self.total or Decimal(0)) + exact(value)
+
+    def finalize(self) -> int | float | None:
+        return None if self.total is None else _as_result(self.total, self.all_int)
+
+
+class ExactAvg(ExactSum):
+    """AVG with exact decimal addition and division (to 14 significant places after it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def step(self, value: Value) -> None:
+        if value is not None:
+            self.count += 1
+        super().step(value)
+
+    def finalize(self) -> float | None:
+        if self.total is None or not self.count:
+            return None
+        return float(self.total / self.count)
+
+
+# -- dates and times -----------------------------------------------------------------------
+
+_DATETIME = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?")
+
+
+def parse_datetime(value: Value) -> datetime | None:
+    """A MySQL DATE/DATETIME value (text, or a number such as 20261101) as a datetime."""
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    if isinstance(value, (int, float)):
+        digits = str(int(value))
+        if len(digits) == 8:
+            value = f"{digits[:4]}-{digits[4:6]}-{digits[6:]}"
+        elif len(digits) == 14:
+            value = f"{digits[:4]}-{digits[4:6]}-{digits[6:8]} {digits[8:10]}:{digits[10:12]}"
+            value += f":{digits[12:]}"
+        else:
+            return None
+    m = _DATETIME.match(value)
+    if not m:
+        return None
+    y, mo, d, h, mi, s = (int(g) if g else 0 for g in m.groups())
+    frac = re.match(r"\.(\d{1,6})", value[m.end() :])
+    micro = int(frac.group(1).ljust(6, "0")) if frac else 0
+    try:
+        return datetime(y, mo, d, h, mi, s, micro)
+    except ValueError:
+        return None
+
+
+def _is_date_only(value: Value) -> bool:
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    if isinstance(value, (int, float)):
+        return len(str(int(value))) == 8
+    return (
+        isinstance(value, str) and re.fullmatch(r"\s*\d{4}-\d{1,2}-\d{1,2}\s*", value) is not None
+    )
+
+
+def format_datetime(value: datetime) -> str:
+    text = value.strftime("%Y-%m-%d %H:%M:%S")
+    return f"{text}.{value.microsecond:06d}" if value.microsecond else text
+
+
+def now() -> str:
+    return datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def curdate() -> str:
+    return date.today().isoformat()
+
+
+def curtime() -> str:
+    return datetime.now().strftime("%H:%M:%S")
+
+
+def utc_timestamp() -> str:
+    return datetime.utcnow().strftime("%Y-%m-%d %H:%M:%S")
+
+
+_UNITS = {
+    "MICROSECOND": "microseconds",
+    "SECOND": "seconds",
+    "MINUTE": "minutes",
+    "HOUR": "hours",
+    "DAY": "days",
+    "WEEK": "weeks",
+}
+
+
+def date_add(value: Value, amount: Value, unit: str) -> str | None:
+    """`value + INTERVAL amount unit`, MySQL's way: DATE stays DATE for whole-day units."""
+    start = parse_datetime(value)
+    if start is None or amount is None:
+        return None
+    unit = unit.upper()
+    n = float(exact(amount)) if not isinstance(amount, (int, float)) else amount
+    if unit in ("MONTH", "QUARTER", "YEAR"):
+        months = int(n) * {"MONTH": 1, "QUARTER": 3, "YEAR": 12}[unit]
+        y, m = divmod(start.month - 1 + months, 12)
+        year, month = start.year + y, m + 1
+        day = min(start.day, calendar.monthrange(year, month)[1])
+        result = start.replace(year=year, month=month, day=day)
+    elif unit in _UNITS:
+        result = start + timedelta(**{_UNITS[unit]: n})
+    else:
+        return None
+    if _is_date_only(value) and unit in ("DAY", "WEEK", "MONTH", "QUARTER", "YEAR"):
+        return result.date().isoformat()
+    return format_datetime(result)
+
+
+def date_format(value: Value, fmt: str | None) -> str | None:
+    """DATE_FORMAT, with the format as sqlglot normalised it (strftime directives)."""
+    moment = parse_datetime(value)
+    if moment is None or fmt is None:
+        return None
+    return moment.strftime(fmt)
+
+
+def unix_timestamp(value: Value = None) -> int | float | None:
+    if value is None:
+        return int(time.time())
+    moment = parse_datetime(value)
+    if moment is None:
+        return None
+    stamp = moment.timestamp()
+    return int(stamp) if stamp == int(stamp) else stamp
+
+
+def from_unixtime(value: Value, fmt: str | None = None) -> str | None:
+    if value is None:
+        return None
+    moment = datetime.fromtimestamp(float(exact(value)))
+    return moment.strftime(fmt) if fmt else format_datetime(moment)
+
+
+def _part(field: str) -> Callable[[Value], int | None]:
+    def get(value: Value) -> int | None:
+        moment = parse_datetime(value)
+        return None if moment is None else int(getattr(moment, field))
+
+    return get
+
+
+def dayofweek(value: Value) -> int | None:
+    moment = parse_datetime(value)
+    return None if moment is None else (moment.isoweekday() % 7) + 1
+
+
+def weekday(value: Value) -> int | None:
+    moment = parse_datetime(value)
+    return None if moment is None else moment.weekday()
+
+
+def datediff(a: Value, b: Value) -> int | None:
+    x, y = parse_datetime(a), parse_datetime(b)
+    return None if x is None or y is None else (x.date() - y.date()).days
+
+
+def timestampdiff(unit: str, a: Value, b: Value) -> int | None:
+    x, y = parse_datetime(a), parse_datetime(b)
+    if x is None or y is None:
+        return None
+    seconds = (y - x).total_seconds()
+    per = {"SECOND": 1, "MINUTE": 60, "HOUR": 3600, "DAY": 86400, "WEEK": 604800}
+    unit = unit.upper()
+    if unit in per:
+        return int(seconds / per[unit])
+    months = (y.year - x.year) * 12 + y.month - x.month
+    if (y.day, y.time()) < (x.day, x.time()) and months > 0:
+        months -= 1
+    return months // {"MONTH": 1, "QUARTER": 3, "YEAR": 12}.get(unit, 1)
+
+
+def to_date(value: Value) -> str | None:
+    moment = parse_datetime(value)
+    return None if moment is None else moment.date().isoformat()
+
+
+def str_to_date(value: Value, fmt: str | None) -> str | None:
+    if value is None or fmt is None:
+        return None
+    text = value.decode() if isinstance(value, bytes) else str(value)
+    try:
+        moment = datetime.strptime(text, fmt)
+    except ValueError:
+        return None
+    has_time = any(d in fmt for d in ("%H", "%M", "%S", "%I"))
+    return format_datetime(moment) if has_time else moment.date().isoformat()
+
+
+# -- strings -------------------------------------------------------------------------------
+
+
+def _text(value: Value) -> str:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if isinstance(value, float) and value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+def concat_ws(sep: Value, *values: Value) -> str | None:
+    if sep is None:
+        return None
+    return _text(sep).join(_text(v) for v in values if v is not None)
+
+
+def left(value: Value, n: Value) -> str | None:
+    return None if value is None or n is None else _text(value)[: max(int(n), 0)]
+
+
+def right(value: Value, n: Value) -> str | None:
+    if value is None or n is None:
+        return None
+    k = int(n)
+    return _text(value)[-k:] if k > 0 else ""
+
+
+def lpad(value: Value, n: Value, pad: Value) -> str | None:
+    if value is None or n is None or pad is None:
+        return None
+    text, width, fill = _text(value), int(n), _text(pad)
+    if len(text) >= width:
+        return text[:width]
+    if not fill:
+        return None
+    return (fill * width)[: width - len(text)] + text
+
+
+def rpad(value: Value, n: Value, pad: Value) -> str | None:
+    if value is None or n is None or pad is None:
+        return None
+    text, width, fill = _text(value), int(n), _text(pad)
+    if len(text) >= width:
+        return text[:width]
+    if not fill:
+        return None
+    return text + (fill * width)[: width - len(text)]
+
+
+def substring_index(value: Value, delim: Value, count: Value) -> str | None:
+    if value is None or delim is None or count is None:
+        return None
+    text, sep, n = _text(value), _text(delim), int(count)
+    if n == 0 or not sep:
+        return ""
+    parts = text.split(sep)
+    return sep.join(parts[:n]) if n > 0 else sep.join(parts[n:])
+
+
+def regexp(pattern: Value, value: Value) -> int | None:
+    if pattern is None or value is None:
+        return None
+    return int(re.search(_text(pattern), _text(value), re.IGNORECASE) is not None)
+
+
+def _digest(algorithm: str) -> Callable[[Value], str | None]:
+    def digest(value: Value) -> str | None:
+        if value is None:
+            return None
+        data = value if isinstance(value, bytes) else _text(value).encode()
+        return hashlib.new(algorithm, data).hexdigest()
+
+    return digest
+
+
+def truncate(value: Value, places: Value) -> float | int | None:
+    if value is None or places is None:
+        return None
+    d = exact(value).scaleb(int(places)).to_integral_value(rounding="ROUND_DOWN")
+    result = d.scaleb(-int(places))
+    return int(result) if int(places) <= 0 or isinstance(value, int) else float(result)
+
+
+def mysql_round(value: Value, places: Value = 0) -> float | int | None:
+    """ROUND half away from zero on the decimal value, as MySQL does for exact numbers."""
+    if value is None or places is None:
+        return None
+    q = Decimal(1).scaleb(-int(places))
+    result = exact(value).quantize(q, rounding="ROUND_HALF_UP")
+    return int(result) if int(places) <= 0 and not isinstance(value, float) else float(result)
+
+
+def mysql_if(cond: Value, a: Value, b: Value) -> Value:
+    return a if cond not in (None, 0, 0.0, "", b"") and _truthy(cond) else b
+
+
+def _truthy(value: Value) -> bool:
+    if isinstance(value, (str, bytes)):
+        return float(to_number(_text(value))) != 0
+    return bool(value)
+
+
+_SCALARS: list[tuple[str, int, Callable[..., Any]]] = [
+    ("jasmine_now", 0, now),
+    ("jasmine_curdate", 0, curdate),
+    ("jasmine_curtime", 0, curtime),
+    ("jasmine_utc_timestamp", 0, utc_timestamp),
+    ("jasmine_date_add", 3, date_add),
+    ("jasmine_date_format", 2, date_format),
+    ("jasmine_unix_timestamp", 0, unix_timestamp),
+    ("jasmine_unix_timestamp", 1, unix_timestamp),
+    ("jasmine_from_unixtime", 1, from_unixtime),
+    ("jasmine_from_unixtime", 2, from_unixtime),
+    ("jasmine_to_date", 1, to_date),
+    ("jasmine_str_to_date", 2, str_to_date),
+    ("jasmine_datediff", 2, datediff),
+    ("jasmine_timestampdiff", 3, timestampdiff),
+    ("jasmine_round", 1, mysql_round),
+    ("jasmine_round", 2, mysql_round),
+    ("jasmine_truncate", 2, truncate),
+    ("jasmine_if", 3, mysql_if),
+    ("year", 1, _part("year")),
+    ("month", 1, _part("month")),
+    ("day", 1, _part("day")),
+    ("dayofmonth", 1, _part("day")),
+    ("hour", 1, _part("hour")),
+    ("minute", 1, _part("minute")),
+    ("second", 1, _part("second")),
+    ("day_of_week", 1, dayofweek),
+    ("dayofweek", 1, dayofweek),
+    ("weekday", 1, weekday),
+    ("concat_ws", -1, concat_ws),
+    ("left", 2, left),
+    ("right", 2, right),
+    ("lpad", 3, lpad),
+    ("rpad", 3, rpad),
+    ("substring_index", 3, substring_index),
+    ("regexp", 2, regexp),
+    ("md5", 1, _digest("md5")),
+    ("sha1", 1, _digest("sha1")),
+    ("sha", 1, _digest("sha1")),
+    ("uuid", 0, lambda: str(uuid.uuid1())),
+]
+_VOLATILE = {
+    "jasmine_now",
+    "jasmine_curdate",
+    "jasmine_curtime",
+    "jasmine_utc_timestamp",
+    "jasmine_unix_timestamp",
+    "uuid",
+}

@@ -1,0 +1,541 @@
+"""MySQL-dialect statements as SQLite statements, for the embedded backend. Pure: no I/O.
+
+`to_sqlite(sql, database)` takes one MySQL statement (text or a parsed sqlglot expression) and
+the session's current database, and returns the SQLite statement(s) that do the same on the
+embedded file. sqlglot does most of the dialect work; this module adds what it does not do:
+
+* names: MySQL database `db` and table `t` are ONE SQLite table named `db.t` (`sqlite_name`);
+  a table that names no database uses the current one, and with none selected it is MySQL's
+  1046. The table keeps its MySQL name as alias, so `t.col` still resolves. Database names
+  containing a dot are refused (1235). `information_schema.X` is the temporary table
+  `information_schema.x` that the engine fills before such a query; `seq_1_to_N` is MariaDB's
+  sequence table, produced by a recursive CTE.
+* functions: NOW/CURDATE/DATE_FORMAT/DATE_ADD/INTERVAL arithmetic/UNIX_TIMESTAMP/FROM_UNIXTIME/
+  DATE/ROUND/TRUNCATE/SUM/AVG become the `jasmine_*` functions that `sqlite_db.connect`
+  registers; LAST_INSERT_ID, DATABASE, CONNECTION_ID, USER, VERSION, `@var` and `@@var` become
+  functions that the engine registers per client connection.
+* statements: ON DUPLICATE KEY UPDATE (as an upsert, `VALUES(c)` as `excluded.c`), REPLACE,
+  INSERT IGNORE, UPDATE/DELETE with ORDER BY/LIMIT (through rowid), CREATE TABLE (through
+  `tabledef`, recording the MySQL definition in `jasmine_tables`), CREATE/DROP VIEW, DROP TABLE,
+  CREATE DATABASE. Statements that need the catalog (ALTER TABLE, CREATE INDEX, DROP DATABASE,
+  SHOW ...) are the engine's (`embedded`), and `to_sqlite` refuses them with 1235.
+
+DECIMAL: values are stored with NUMERIC affinity, i.e. as doubles (integers when whole). A
+double holds every decimal of up to 15 significant digits exactly in the sense that matters
+here: its shortest representation (`repr`) is that decimal, so a value comes back as stored
+when the result is formatted at the column's scale, which the engine does for every DECIMAL
+result column. Comparisons and ORDER BY are numeric and right. SUM and AVG become the
+aggregates `jasmine_sum`/`jasmine_avg`, which add those shortest representations exactly
+(0.10 + 0.20 = 0.30), and MIN/MAX return a stored value. Limits: DECIMAL values of more than
+15 significant digits (e.g. DECIMAL(30,10) at full width) are not exact; arithmetic between
+DECIMAL values (`price * quantity`) is done in double precision and is exact only after
+rounding to the result's scale, which holds while the result has at most 15 significant digits.
+
+>>> to_sqlite("SELECT id FROM t WHERE price > 1.5 LIMIT 2", "shop")
+['SELECT id FROM "shop.t" AS t WHERE price > 1.5 LIMIT 2']
+>>> to_sqlite("SELECT SUM(price) FROM shop.orders o", None)
+['SELECT JASMINE_SUM(price) FROM "shop.orders" AS o']
+>>> sqlite_name("shop", "orders")
+'shop.orders'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import cast
+
+import sqlglot
+from sqlglot import ErrorLevel, exp
+from sqlglot.errors import ParseError, UnsupportedError
+
+from jasmine_proxy import tabledef
+from jasmine_proxy.errors import GrammarError, JasmineError, UnsupportedStatement
+
+INFORMATION_SCHEMA = "information_schema"
+SEQUENCE = re.compile(r"seq_(\d+)_to_(\d+)(?:_step_(\d+))?$", re.IGNORECASE)
+
+
+class NoDatabaseSelected(JasmineError):
+    """A table named without a database while none is selected."""
+
+    code = 1046  # ER_NO_DB_ERROR
+    sqlstate = "3D000"
+
+    def __init__(self) -> None:
+        super().__init__("No database selected")
+
+
+def unsupported(construct: str) -> UnsupportedStatement:
+    return UnsupportedStatement(f"not supported on the embedded backend: {construct}")
+
+
+def sqlite_name(database: str, table: str) -> str:
+    """The SQLite table that holds MySQL's `database`.`table` (quote it as one identifier)."""
+    if "." in database:
+        raise unsupported(f"a database name containing a dot ({database!r})")
+    return f"{database}.{table}"
+
+
+def quote(name: str) -> str:
+    """A SQLite identifier, double-quoted."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def parse(sql: str) -> exp.Expression:
+    """Exactly one MySQL statement; a syntax error is MySQL's 1064."""
+    text = _normalise_replace(sql)
+    try:
+        statements = [s for s in sqlglot.parse(text, read="mysql") if s is not None]
+    except ParseError as exc:
+        raise GrammarError(_syntax_message(sql, exc)) from None
+    if len(statements) != 1:
+        if not statements:
+            raise GrammarError("Query was empty")
+        raise GrammarError(
+            "You have an error in your SQL syntax; send one statement per query on the "
+            "embedded backend"
+        )
+    statement = cast(exp.Expression, statements[0])
+    if isinstance(sql, str) and text is not sql:
+        statement.set("alternative", "REPLACE")
+    return statement
+
+
+def _normalise_replace(sql: str) -> str:
+    """sqlglot reads MySQL's REPLACE [INTO] as an opaque command; read it as an INSERT."""
+    m = re.match(r"(\s*)REPLACE(\s)", sql, re.IGNORECASE)
+    if not m:
+        return sql
+    return f"{m.group(1)}INSERT{m.group(2)}{sql[m.end() :]}"
+
+
+def _syntax_message(sql: str, exc: ParseError) -> str:
+    near = ""
+    if exc.errors:
+        err = exc.errors[0]
+        ctx = (err.get("start_context") or "")[-0:] + (err.get("highlight") or "")
+        near = ctx + (err.get("end_context") or "")
+        near = near.strip() or sql.strip()
+    return (
+        "You have an error in your SQL syntax; check the manual that corresponds to your "
+        f"MySQL server version for the right syntax to use near '{near[:80]}' at line 1"
+    )
+
+
+@dataclass
+class Translation:
+    """What the engine needs besides the statements: which kind of write it was, and on what."""
+
+    statements: list[str]
+    kind: str = "other"  # select | insert | update | delete | ddl | other
+    table: str | None = None  # the SQLite table written by INSERT/UPDATE/DELETE
+    upsert: bool = False  # ON DUPLICATE KEY UPDATE or REPLACE: MySQL counts 2 per replaced row
+    created: list[str] = field(default_factory=list)  # SQLite tables this statement creates
+
+
+def to_sqlite(sql: str | exp.Expression, database: str | None) -> list[str]:
+    """One MySQL statement in, the SQLite statement(s) out (see the module docstring)."""
+    statement = parse(sql) if isinstance(sql, str) else sql
+    return translate(statement, database).statements
+
+
+def translate(
+    statement: exp.Expression, database: str | None, *, changed_rows_only: bool = False
+) -> Translation:
+    """`to_sqlite` with what the engine needs to know about the result.
+
+    `changed_rows_only`: UPDATE counts only rows whose values change (MySQL's affected rows
+    for clients without CLIENT_FOUND_ROWS) by skipping rows the SET would leave as they are.
+    """
+    statement = statement.copy()
+    if isinstance(statement, exp.Query):
+        return Translation([_sql(rewrite(statement, database))], kind="select")
+    if isinstance(statement, exp.Insert):
+        return _insert(statement, database)
+    if isinstance(statement, exp.Update):
+        return _update(statement, database, changed_rows_only)
+    if isinstance(statement, exp.Delete):
+        return _delete(statement, database)
+    if isinstance(statement, exp.Create):
+        return _create(statement, database)
+    if isinstance(statement, exp.Drop):
+        return _drop(statement, database)
+    raise unsupported(_construct(statement))
+
+
+def _construct(statement: exp.Expression) -> str:
+    if isinstance(statement, exp.Command):
+        return f"{statement.name.upper()} statements"
+    words = statement.sql("mysql").split()
+    return " ".join(words[:2]) if words else type(statement).__name__
+
+
+def _sql(e: exp.Expression) -> str:
+    try:
+        return e.sql("sqlite", unsupported_level=ErrorLevel.RAISE)
+    except UnsupportedError as exc:
+        raise unsupported(str(exc).split("\n")[0]) from None
+
+
+# -- names ---------------------------------------------------------------------------------
+
+
+def table_for(table: exp.Table, database: str | None) -> tuple[str, str]:
+    """(database, table) that a MySQL table reference names."""
+    if table.catalog:
+        raise unsupported(f"a three-part table name {table.sql('mysql')}")
+    db = table.db or database
+    if not db:
+        raise NoDatabaseSelected()
+    if "." in db:
+        raise unsupported(f"a database name containing a dot ({db!r})")
+    return db, table.name
+
+
+def rewrite(node: exp.Expression, database: str | None) -> exp.Expression:
+    """Names and functions of a MySQL expression tree, rewritten for SQLite (in place)."""
+    ctes = {cte.alias_or_name.lower() for cte in node.find_all(exp.CTE)}
+    for table in list(node.find_all(exp.Table)):
+        _rename_table(table, database, ctes)
+    for column in node.find_all(exp.Column):
+        if column.args.get("db"):
+            column.set("db", None)
+        if column.args.get("catalog"):
+            column.set("catalog", None)
+    for select in node.find_all(exp.Select):
+        select.set("locks", None)
+    return node.transform(_function, copy=False)
+
+
+def _rename_table(table: exp.Table, database: str | None, ctes: set[str]) -> None:
+    if not isinstance(table.this, exp.Identifier):
+        return
+    if not table.db and table.name.lower() in ctes:
+        return
+    if table.db.lower() == INFORMATION_SCHEMA:
+        _replace_table(table, f"{INFORMATION_SCHEMA}.{table.name.lower()}")
+        return
+    seq = SEQUENCE.match(table.name) if not table.db else None
+    if seq:
+        table.replace(_sequence(table, *seq.groups()))
+        return
+    db, name = table_for(table, database)
+    _replace_table(table, sqlite_name(db, name))
+
+
+def _replace_table(table: exp.Table, name: str) -> None:
+    alias = table.alias or table.name
+    table.set("this", exp.to_identifier(name, quoted=True))
+    table.set("db", None)
+    table.set("catalog", None)
+    if isinstance(table.parent, (exp.Schema, exp.Insert)):
+        return  # an INSERT target
+    if not table.args.get("alias"):
+        table.set("alias", exp.TableAlias(this=exp.to_identifier(alias)))
+
+
+def _sequence(table: exp.Table, start: str, stop: str, step: str | None) -> exp.Expression:
+    """MariaDB's `seq_1_to_N` (Sequence engine) as a recursive CTE in a subquery."""
+    a, b, s = int(start), int(stop), int(step or 1)
+    op, cmp = ("+", "<=") if a <= b else ("-", ">=")
+    body = (
+        f"WITH RECURSIVE jasmine_seq(seq) AS (SELECT {a} UNION ALL SELECT seq {op} {s} "
+        f"FROM jasmine_seq WHERE seq {op} {s} {cmp} {b}) SELECT seq FROM jasmine_seq"
+    )
+    sub = sqlglot.parse_one(body, read="sqlite")
+    return exp.Subquery(
+        this=sub, alias=exp.TableAlias(this=exp.to_identifier(table.alias or table.name))
+    )
+
+
+# -- functions -----------------------------------------------------------------------------
+
+_ZERO_ARG = {
+    exp.CurrentTimestamp: "jasmine_now",
+    exp.CurrentDate: "jasmine_curdate",
+    exp.CurrentTime: "jasmine_curtime",
+    exp.UtcTimestamp: "jasmine_utc_timestamp",
+    exp.CurrentSchema: "database",
+    exp.CurrentUser: "current_user",
+    exp.CurrentVersion: "version",
+}
+_RENAMED = {
+    "NOW": "jasmine_now",
+    "SYSDATE": "jasmine_now",
+    "LOCALTIME": "jasmine_now",
+    "LOCALTIMESTAMP": "jasmine_now",
+    "CURDATE": "jasmine_curdate",
+    "CURTIME": "jasmine_curtime",
+    "UNIX_TIMESTAMP": "jasmine_unix_timestamp",
+    "LAST_INSERT_ID": "last_insert_id",
+    "CONNECTION_ID": "connection_id",
+    "USER": "user",
+    "SESSION_USER": "user",
+    "SYSTEM_USER": "user",
+    "DATABASE": "database",
+    "SCHEMA": "database",
+    "VERSION": "version",
+    "FOUND_ROWS": "found_rows",
+    "ROW_COUNT": "row_count",
+}
+
+
+def _call(name: str, *args: exp.Expression) -> exp.Expression:
+    """A function call whose arguments are rewritten too (`transform` skips new nodes)."""
+    return exp.Anonymous(this=name, expressions=[a.transform(_function, copy=False) for a in args])
+
+
+def _unit(node: exp.Expression) -> str:
+    unit = node.args.get("unit")
+    return (unit.name if unit is not None else "DAY").upper()
+
+
+def _interval_add(base: exp.Expression, interval: exp.Interval, sign: int) -> exp.Expression:
+    amount = interval.this
+    if isinstance(amount, exp.Literal) and amount.is_string:
+        amount = exp.Literal.number(amount.this)
+    if sign < 0:
+        amount = exp.Neg(this=exp.Paren(this=amount))
+    return _call("jasmine_date_add", base, amount, exp.Literal.string(_unit(interval)))
+
+
+def _function(node: exp.Expression) -> exp.Expression:
+    for cls, name in _ZERO_ARG.items():
+        if type(node) is cls:
+            return _call(name)
+    if isinstance(node, exp.Anonymous) and node.name.upper() in _RENAMED:
+        return _call(_RENAMED[node.name.upper()], *node.expressions)
+    if isinstance(node, exp.Anonymous) and node.name.upper() in ("ADDDATE", "SUBDATE"):
+        base, amount = node.expressions
+        interval = (
+            amount if isinstance(amount, exp.Interval) else exp.Interval(this=amount, unit="DAY")
+        )
+        return _interval_add(base, interval, -1 if node.name.upper() == "SUBDATE" else 1)
+    if isinstance(node, (exp.Add, exp.Sub)):
+        left, right = node.this, node.expression
+        sign = 1 if isinstance(node, exp.Add) else -1
+        if isinstance(right, exp.Interval):
+            return _interval_add(left, right, sign)
+        if isinstance(left, exp.Interval) and sign == 1:
+            return _interval_add(right, left, 1)
+    if isinstance(node, (exp.DateAdd, exp.DateSub)):
+        interval = exp.Interval(this=node.expression, unit=exp.var(_unit(node)))
+        return _interval_add(node.this, interval, -1 if isinstance(node, exp.DateSub) else 1)
+    if isinstance(node, exp.TimeToStr):
+        return _call("jasmine_date_format", _unwrap_time(node.this), node.args["format"])
+    if isinstance(node, exp.TsOrDsToDate) or (
+        isinstance(node, exp.Date) and len(node.expressions) <= 1
+    ):
+        inner = node.this if node.this is not None else node.expressions[0]
+        return _call("jasmine_to_date", inner)
+    if isinstance(node, exp.UnixToTime):
+        fmt = node.args.get("format")
+        return _call("jasmine_from_unixtime", node.this, *([fmt] if fmt else []))
+    if isinstance(node, (exp.StrToUnix, exp.TimeToUnix)):
+        return _call("jasmine_unix_timestamp", *([node.this] if node.this else []))
+    if isinstance(node, exp.StrToDate):
+        return _call("jasmine_str_to_date", node.this, node.args["format"])
+    if isinstance(node, exp.DateDiff):
+        return _call("jasmine_datediff", node.this, node.expression)
+    if isinstance(node, exp.TimestampDiff):
+        unit = exp.Literal.string(_unit(node))
+        return _call("jasmine_timestampdiff", unit, node.expression, node.this)
+    if isinstance(node, exp.Round):
+        places = node.args.get("decimals")
+        return _call("jasmine_round", node.this, *([places] if places else []))
+    if isinstance(node, exp.Trunc):
+        places = node.args.get("decimals") or exp.Literal.number(0)
+        return _call("jasmine_truncate", node.this, places)
+    if isinstance(node, (exp.Sum, exp.Avg)) and not isinstance(node.parent, exp.Window):
+        name = "jasmine_sum" if isinstance(node, exp.Sum) else "jasmine_avg"
+        return _call(name, node.this)
+    if isinstance(node, exp.GroupConcat) and isinstance(node.this, exp.Order):
+        raise unsupported("GROUP_CONCAT(... ORDER BY ...)")
+    if isinstance(node, exp.Rand):
+        return exp.Div(
+            this=_call("abs", _call("random")),
+            expression=exp.Literal.number("9223372036854775808.0"),
+        )
+    if isinstance(node, exp.Parameter):  # @var
+        return _call("jasmine_uservar", exp.Literal.string(node.name.lower()))
+    if isinstance(node, exp.SessionParameter):  # @@var, @@session.var
+        return _call("jasmine_sysvar", exp.Literal.string(node.name.lower()))
+    return node
+
+
+def _unwrap_time(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, (exp.TsOrDsToTimestamp, exp.TsOrDsToDate, exp.TimeStrToTime)):
+        inner: exp.Expression = node.this
+        return inner
+    return node
+
+
+# -- writes --------------------------------------------------------------------------------
+
+
+def _target(statement: exp.Expression, database: str | None) -> tuple[exp.Table, str]:
+    node = statement.this
+    table = node.this if isinstance(node, exp.Schema) else node
+    if not isinstance(table, exp.Table):
+        raise unsupported(_construct(statement))
+    db, name = table_for(table, database)
+    return table, sqlite_name(db, name)
+
+
+def _insert(statement: exp.Insert, database: str | None) -> Translation:
+    _, target = _target(statement, database)
+    conflict = statement.args.get("conflict")
+    statement.set("conflict", None)
+    replace = statement.args.get("alternative") == "REPLACE"
+    rewrite(statement, database)
+    if statement.args.get("ignore"):
+        statement.set("ignore", None)
+        statement.set("alternative", "IGNORE")
+    sql = _sql(statement)
+    if conflict is not None:
+        sets = []
+        for eq in conflict.expressions:
+            for call in list(eq.find_all(exp.Anonymous)):
+                if call.name.upper() == "VALUES":
+                    call.replace(exp.column(call.expressions[0].name, "excluded"))
+            column = eq.this
+            value = rewrite(eq.expression, database)
+            sets.append(f"{quote(column.name)} = {_sql(value)}")
+        if isinstance(statement.expression, exp.Query) and " WHERE " not in sql.upper():
+            sql += " WHERE TRUE"  # SQLite: an upsert's SELECT needs WHERE (parsing ambiguity)
+        sql += " ON CONFLICT DO UPDATE SET " + ", ".join(sets)
+    return Translation([sql], kind="insert", table=target, upsert=replace or conflict is not None)
+
+
+def _limited(statement: exp.Expression, target: str, where: exp.Expression | None) -> None:
+    """UPDATE/DELETE ... ORDER BY ... LIMIT n, through a rowid subquery."""
+    order, limit = statement.args.get("order"), statement.args.get("limit")
+    if order is None and limit is None:
+        return
+    sub = exp.select("rowid").from_(exp.to_table(quote(target), dialect="sqlite"))
+    if where is not None:
+        sub = sub.where(where.this.copy())
+    if order is not None:
+        sub.set("order", order)
+    if limit is not None:
+        sub.set("limit", limit)
+    statement.set("order", None)
+    statement.set("limit", None)
+    statement.set("where", exp.Where(this=exp.column("rowid").isin(query=sub)))
+
+
+def _update(statement: exp.Update, database: str | None, changed_only: bool) -> Translation:
+    if (
+        statement.args.get("from")
+        or statement.args.get("joins")
+        or not isinstance(statement.this, exp.Table)
+    ):
+        raise unsupported("multi-table UPDATE")
+    _, target = _target(statement, database)
+    rewrite(statement, database)
+    if changed_only:
+        differs = [
+            exp.NullSafeNEQ(this=eq.this.copy(), expression=eq.expression.copy())
+            for eq in statement.expressions
+        ]
+        cond = exp.or_(*differs) if len(differs) > 1 else differs[0]
+        where = statement.args.get("where")
+        statement.set(
+            "where",
+            exp.Where(this=exp.and_(exp.paren(where.this), cond) if where else cond),
+        )
+    _limited(statement, target, statement.args.get("where"))
+    statement.this.set("alias", None)
+    return Translation([_sql(statement)], kind="update", table=target)
+
+
+def _delete(statement: exp.Delete, database: str | None) -> Translation:
+    if statement.args.get("tables") or statement.args.get("using"):
+        raise unsupported("multi-table DELETE")
+    if statement.find(exp.Join):
+        raise unsupported("multi-table DELETE")
+    _, target = _target(statement, database)
+    rewrite(statement, database)
+    statement.this.set("alias", None)
+    _limited(statement, target, statement.args.get("where"))
+    return Translation([_sql(statement)], kind="delete", table=target)
+
+
+# -- DDL -----------------------------------------------------------------------------------
+
+
+def _create(statement: exp.Create, database: str | None) -> Translation:
+    kind = statement.kind.upper() if statement.kind else ""
+    if kind in ("DATABASE", "SCHEMA"):
+        name = statement.this.name
+        sqlite_name(name, "")  # refuses a dot
+        ignore = " OR IGNORE" if statement.args.get("exists") else ""
+        insert = f"INSERT{ignore} INTO jasmine_databases (name) VALUES ({_string(name)})"
+        return Translation([insert], kind="ddl")
+    if kind == "TABLE" and isinstance(statement.this, exp.Schema) and not statement.expression:
+        d = tabledef.from_create(statement, _need(database, statement.this.this))
+        if "." in d.database:
+            raise unsupported(f"a database name containing a dot ({d.database!r})")
+        ddl = d.sqlite_ddl()
+        if statement.args.get("exists"):
+            ddl[0] = ddl[0].replace("CREATE TABLE ", "CREATE TABLE IF NOT EXISTS ", 1)
+            ddl = [s.replace("INDEX ", "INDEX IF NOT EXISTS ", 1) for s in ddl[:1]] + [
+                s.replace("CREATE UNIQUE INDEX ", "CREATE UNIQUE INDEX IF NOT EXISTS ", 1)
+                .replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1)
+                .replace("CREATE TRIGGER ", "CREATE TRIGGER IF NOT EXISTS ", 1)
+                for s in ddl[1:]
+            ]
+        record = "INSERT OR IGNORE" if statement.args.get("exists") else "INSERT OR REPLACE"
+        ddl.append(
+            f"{record} INTO jasmine_tables (name, definition) VALUES "
+            f"({_string(d.sqlite_name)}, {_string(d.to_json())})"
+        )
+        return Translation(ddl, kind="ddl", created=[d.sqlite_name])
+    if kind == "VIEW":
+        table = statement.this.this if isinstance(statement.this, exp.Schema) else statement.this
+        db, name = table_for(table, database)
+        target = quote(sqlite_name(db, name))
+        query = rewrite(statement.expression, database)
+        columns = ""
+        if isinstance(statement.this, exp.Schema):
+            columns = " (" + ", ".join(quote(c.name) for c in statement.this.expressions) + ")"
+        stmts = []
+        if statement.args.get("replace"):
+            stmts.append(f"DROP VIEW IF EXISTS {target}")
+        stmts.append(f"CREATE VIEW {target}{columns} AS {_sql(query)}")
+        return Translation(stmts, kind="ddl")
+    if kind == "TABLE" and statement.expression is not None:
+        table = statement.this if isinstance(statement.this, exp.Table) else statement.this.this
+        db, name = table_for(table, database)
+        exists = " IF NOT EXISTS" if statement.args.get("exists") else ""
+        query = rewrite(statement.expression, database)
+        sql = f"CREATE TABLE{exists} {quote(sqlite_name(db, name))} AS {_sql(query)}"
+        return Translation([sql], kind="ddl", created=[sqlite_name(db, name)])
+    raise unsupported(f"CREATE {kind or _construct(statement)}")
+
+
+def _need(database: str | None, table: exp.Expression) -> str:
+    if isinstance(table, exp.Table) and table.db:
+        return table.db
+    if not database:
+        raise NoDatabaseSelected()
+    return database
+
+
+def _drop(statement: exp.Drop, database: str | None) -> Translation:
+    kind = (statement.kind or "").upper()
+    exists = " IF EXISTS" if statement.args.get("exists") else ""
+    if kind in ("TABLE", "VIEW"):
+        out = []
+        for table in statement.args.get("tables") or [statement.this]:
+            name = sqlite_name(*table_for(table, database))
+            out.append(f"DROP {kind}{exists} {quote(name)}")
+            if kind == "TABLE":
+                out.append(f"DELETE FROM jasmine_tables WHERE name = {_string(name)}")
+        return Translation(out, kind="ddl")
+    raise unsupported(f"DROP {kind}")
+
+
+def _string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
