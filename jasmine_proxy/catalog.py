@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -26,7 +26,8 @@ from jasmine_proxy.errors import ConfigError, NameTaken, NoSuchMaterialization
 from jasmine_proxy.options import Options
 from jasmine_proxy.plan import Name, Plan
 
-VERSION = 1
+VERSION = 2
+LEASE_SECONDS = 30.0  # a step's claim lapses this long after its holder last renewed it
 
 
 def now() -> datetime:
@@ -60,6 +61,7 @@ class Materialization:
     last_error: str | None
     health: str | None  # a flag set by a step: 'failing' or 'drifted'; None when fine
     watermarks: dict[str, Any]
+    fence: int = 0  # the lease counter when this row was read (an optimistic lock for writes)
 
     @property
     def qualified(self) -> Name:
@@ -118,6 +120,10 @@ def tables(schema: str | None, prefix: str) -> tuple[sa.MetaData, sa.Table, sa.T
         sa.Column("last_error", text),
         sa.Column("health", sa.String(16)),
         sa.Column("watermarks", text, nullable=False),
+        # version 2: the claim on a running step is a lease (holder, expiry, fencing counter)
+        sa.Column("lease_owner", sa.String(128)),
+        sa.Column("lease_expires", stamp),
+        sa.Column("fence", sa.BigInteger, nullable=False, server_default="0"),
         sa.UniqueConstraint("schema_name", "name", name="materialization_name"),
         mysql_engine="InnoDB",
         mysql_charset="utf8mb4",
@@ -145,8 +151,23 @@ def tables(schema: str | None, prefix: str) -> tuple[sa.MetaData, sa.Table, sa.T
     return md, meta, mats, events
 
 
-#: version -> the step that brings a catalog at version-1 to it (none yet beyond creation)
-UPGRADES: dict[int, Callable[[Connection, Catalog], None]] = {}
+def _add_leases(conn: Connection, catalog: Catalog) -> None:
+    """Version 2: a step's claim becomes a lease with an expiry and a fencing counter."""
+    table = conn.dialect.identifier_preparer.format_table(catalog.mats)
+    for name in ("lease_owner", "lease_expires", "fence"):
+        column = catalog.mats.c[name]
+        kind = column.type.compile(dialect=conn.dialect)
+        extra = " NOT NULL DEFAULT 0" if name == "fence" else ""
+        quoted = conn.dialect.identifier_preparer.quote(name)
+        conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {quoted} {kind}{extra}")
+
+
+#: version -> the step that brings a catalog at version-1 to it
+UPGRADES: dict[int, Callable[[Connection, Catalog], None]] = {2: _add_leases}
+
+
+class LeaseLost(Exception):
+    """Another process took over this step's lease: this holder must not write its outcome."""
 
 
 class Catalog:
@@ -224,20 +245,59 @@ class Catalog:
             raise NameTaken(f"Materialization '{m.qualified}' already exists") from None
         return replace(m, id=int(new_id))
 
-    def save(self, m: Materialization) -> Materialization:
+    def save(self, m: Materialization, fence: int | None = None) -> Materialization:
+        """Write `m`; with `fence`, only while that lease is still ours (else `LeaseLost`), and
+        a step that ended (`m.step` None) gives its lease up."""
         m = replace(m, updated=now())
         values = _row(m)
+        query = sa.update(self.mats).where(self.mats.c.id == m.id)
+        if fence is not None:
+            query = query.where(self.mats.c.fence == fence)
+            if m.step is None:
+                values.update(lease_owner=None, lease_expires=None)
         with self.engine.begin() as conn:
-            conn.execute(sa.update(self.mats).where(self.mats.c.id == m.id).values(**values))
+            if conn.execute(query.values(**values)).rowcount != 1 and fence is not None:
+                raise LeaseLost(f"the lease on {m.qualified} was taken over (fence {fence})")
         return m
 
-    def claim(self, m: Materialization, event: str) -> bool:
-        """Mark `event` as running on `m`, unless a step is running already (one winner)."""
+    def claim(
+        self, m: Materialization, event: str, owner: str, take_over: bool = False
+    ) -> int | None:
+        """Lease `m` to run `event`: one winner among every process on the backend (a
+        conditional UPDATE judged on affected rows, which holds on Galera too, unlike
+        GET_LOCK). `take_over` claims a step whose holder's lease lapsed (it died) instead of
+        an idle one. Returns the lease's fencing counter, or None when someone else holds it."""
+        c = self.mats.c
+        stamp = now()
+        if take_over:
+            free = sa.and_(
+                c.step.is_not(None), sa.or_(c.lease_expires.is_(None), c.lease_expires < stamp)
+            )
+        else:
+            free = c.step.is_(None)
         with self.engine.begin() as conn:
             result = conn.execute(
                 sa.update(self.mats)
-                .where(self.mats.c.id == m.id, self.mats.c.step.is_(None))
-                .values(step=event, updated=now())
+                .where(c.id == m.id, free)
+                .values(
+                    step=event,
+                    updated=stamp,
+                    lease_owner=owner,
+                    lease_expires=stamp + timedelta(seconds=LEASE_SECONDS),
+                    fence=c.fence + 1,
+                )
+            )
+            if result.rowcount != 1:
+                return None
+            return int(conn.execute(sa.select(c.fence).where(c.id == m.id)).scalar_one())
+
+    def renew(self, m: Materialization, fence: int) -> bool:
+        """Extend a lease this holder still has; False once it was taken over."""
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                sa.update(self.mats)
+                .where(self.mats.c.id == m.id, self.mats.c.fence == fence)
+                .values(lease_expires=now() + timedelta(seconds=LEASE_SECONDS))
             )
             return result.rowcount == 1
 
@@ -246,9 +306,12 @@ class Catalog:
             conn.execute(sa.delete(self.mats).where(self.mats.c.id == m.id))
 
     def interrupted(self) -> list[Materialization]:
-        """Materializations left in the middle of a step (a process died half-way)."""
+        """Materializations left in the middle of a step whose holder's lease lapsed (its
+        process died half-way): theirs to take over."""
+        c = self.mats.c
+        lapsed = sa.or_(c.lease_expires.is_(None), c.lease_expires < now())
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(self.mats).where(self.mats.c.step.is_not(None)))
+            rows = conn.execute(sa.select(self.mats).where(c.step.is_not(None), lapsed))
             return [_materialization(r._mapping) for r in rows]
 
     # -- events ----------------------------------------------------------------------------
@@ -336,4 +399,5 @@ def _materialization(row: Any) -> Materialization:
         last_error=row["last_error"],
         health=row["health"],
         watermarks=json.loads(row["watermarks"]),
+        fence=row["fence"],
     )

@@ -23,8 +23,14 @@ from sqlglot.optimizer.qualify_tables import qualify_tables
 
 from jasmine_proxy import compiler, grammar, patterns, report
 from jasmine_proxy.backends import Backend
-from jasmine_proxy.catalog import Catalog, Materialization, now
-from jasmine_proxy.errors import JasmineError, NameTaken, NoSuchMaterialization, WrongValue
+from jasmine_proxy.catalog import Catalog, LeaseLost, Materialization, now
+from jasmine_proxy.errors import (
+    IllegalStep,
+    JasmineError,
+    NameTaken,
+    NoSuchMaterialization,
+    WrongValue,
+)
 from jasmine_proxy.extended import ClientSession, Result
 from jasmine_proxy.options import interval_text, parse_options
 from jasmine_proxy.plan import Name
@@ -324,9 +330,13 @@ class Core:
                 f"Incorrect option change: it would change the strategy from {m.strategy} to "
                 f"{plan.strategy}; DROP and CREATE the materialization instead"
             )
-        self.catalog.save(
-            replace(m, options=options, plan=plan, definition=compiler.definition_text(d))
-        )
+        try:
+            self.catalog.save(
+                replace(m, options=options, plan=plan, definition=compiler.definition_text(d)),
+                fence=m.fence,  # unless a step started meanwhile
+            )
+        except LeaseLost:
+            raise IllegalStep(f"a step of '{m.qualified}' started meanwhile: try again") from None
         self.catalog.record(m, "set", now(), to_state=m.state, duration_ms=0)
         return None
 

@@ -18,15 +18,19 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import socket
+import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from jasmine_proxy import lifecycle
 from jasmine_proxy.backends import Backend
-from jasmine_proxy.catalog import Catalog, Materialization, now
+from jasmine_proxy.catalog import LEASE_SECONDS, Catalog, Materialization, now
 from jasmine_proxy.errors import BackendRejected, BackendUnavailable, IllegalStep, NameTaken
 from jasmine_proxy.extended import ClientSession
 from jasmine_proxy.plan import Op
@@ -58,6 +62,31 @@ class Steps:
         self.backend = backend
         self.catalog = catalog
         self.verify_hooks: list[Callable[[Materialization, ClientSession | None], None]] = []
+        #: who holds the leases this process takes (logged, and kept in the catalog row)
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+    @contextmanager
+    def _renewing(self, m: Materialization, fence: int) -> Iterator[None]:
+        """Keep the lease alive while the step runs (a thread renewing it every third of its
+        life), so a long refresh is not taken for a dead one."""
+        done = threading.Event()
+
+        def renew() -> None:
+            while not done.wait(LEASE_SECONDS / 3):
+                try:
+                    if not self.catalog.renew(m, fence):
+                        logger.error("lost the lease on %s during %s", m.qualified, m.step)
+                        return
+                except Exception:  # the backend may be away for a moment: keep trying
+                    logger.warning("could not renew the lease on %s", m.qualified, exc_info=True)
+
+        thread = threading.Thread(target=renew, name=f"lease {m.qualified}", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            done.set()
+            thread.join()
 
     def run(
         self,
@@ -71,22 +100,23 @@ class Steps:
         goal = lifecycle.target(m.state, event)
         if event == "resume" and m.state == "failed":
             goal = lifecycle.resume_target(m.failed_from, self._objects_exist(m))
-        if not recovering:
-            if m.step is not None:
-                raise IllegalStep(
-                    f"a {m.step} step of '{m.qualified}' is in progress (claimed {m.updated}); "
-                    "wait for it, or restart the proxy to recover it if its process died"
-                )
-            if not self.catalog.claim(m, event):
-                raise IllegalStep(f"another step of '{m.qualified}' has just started")
+        if m.step is not None and not recovering:
+            raise IllegalStep(
+                f"a {m.step} step of '{m.qualified}' is in progress (since {m.updated}); "
+                "wait for it (a step whose process died is taken over once its lease lapses)"
+            )
+        fence = self.catalog.claim(m, event, self.owner, take_over=recovering)
+        if fence is None:
+            raise IllegalStep(f"another step of '{m.qualified}' has just started")
         started, clock = now(), time.monotonic()
         claimed = replace(m, step=event)
         try:
-            rows = self._act(claimed, event, session, recovering)
+            with self._renewing(claimed, fence):
+                rows = self._act(claimed, event, session, recovering)
         except Exception as exc:  # recorded, then returned to the caller
-            return self._failed(claimed, event, started, clock, exc)
+            return self._failed(claimed, event, started, clock, exc, fence)
         duration = int((time.monotonic() - clock) * 1000)
-        after = self._succeeded(claimed, event, goal, started, rows)
+        after = self._succeeded(claimed, event, goal, started, rows, fence)
         event_id = self.catalog.record(
             claimed, event, started, to_state=goal, duration_ms=duration, rows=rows
         )
@@ -160,7 +190,13 @@ class Steps:
     # -- recording -------------------------------------------------------------------------
 
     def _succeeded(
-        self, m: Materialization, event: str, goal: str, started: datetime, rows: int | None
+        self,
+        m: Materialization,
+        event: str,
+        goal: str,
+        started: datetime,
+        rows: int | None,
+        fence: int,
     ) -> Materialization | None:
         if event == "drop":
             return None
@@ -173,20 +209,28 @@ class Steps:
             changes["health"] = None
         if goal != "failed":
             changes["failed_from"] = None
-        return self.catalog.save(replace(m, **changes))
+        return self.catalog.save(replace(m, **changes), fence)
 
     def _failed(
-        self, m: Materialization, event: str, started: datetime, clock: float, exc: Exception
+        self,
+        m: Materialization,
+        event: str,
+        started: datetime,
+        clock: float,
+        exc: Exception,
+        fence: int,
     ) -> Outcome:
         duration = int((time.monotonic() - clock) * 1000)
         message = str(exc)
         if isinstance(exc, Drifted):
-            after = self.catalog.save(replace(m, step=None, health="drifted", last_error=None))
+            after = self.catalog.save(
+                replace(m, step=None, health="drifted", last_error=None), fence
+            )
             state = m.state
         elif _transient(exc) or event in ("verify", "drop"):
             # a verify that fails changes nothing; a drop that fails can be run again
             after = self.catalog.save(
-                replace(m, step=None, health="failing", last_error=f"{event}: {message}")
+                replace(m, step=None, health="failing", last_error=f"{event}: {message}"), fence
             )
             state = m.state
         else:
@@ -199,7 +243,8 @@ class Steps:
                     failed_from=m.failed_from if m.state == "failed" else m.state,
                     health="failing",
                     last_error=f"{event}: {message}",
-                )
+                ),
+                fence,
             )
         event_id = self.catalog.record(
             m, event, started, to_state=state, duration_ms=duration, error=message
