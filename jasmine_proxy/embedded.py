@@ -421,7 +421,7 @@ class EmbeddedSession:
             raise BackendRejected(f"Unknown table '{','.join(missing)}'", 1051, "42S02")
 
     def _drop_database(self, statement: exp.Drop) -> Ok:
-        name = statement.this.name
+        name = (statement.args.get("tables") or [statement.this])[0].name
         if not self.catalog.database_exists(name):
             if statement.args.get("exists"):
                 return Ok()
