@@ -487,7 +487,15 @@ def fresh_name() -> str:
     return f"jc_{uuid.uuid4().hex[:10]}"
 
 
-def run_case(case: Case, port: int, client: str = "pymysql") -> list[Observed]:
+@dataclass
+class Run:
+    """One run of a case: each compared statement, and whether dropping its databases failed."""
+
+    observed: list[Observed]
+    cleanup_error: str | None = None
+
+
+def run_case(case: Case, port: int, client: str = "pymysql") -> Run:
     """Run `case` through the server on `port` in a fresh database (dropped afterwards, with any
     database whose name starts with it); return each compared statement's golden and actual."""
     database = fresh_name()
@@ -495,7 +503,7 @@ def run_case(case: Case, port: int, client: str = "pymysql") -> list[Observed]:
     admin = Client(port, ConnectionSpec("admin", nodb=True), database)
     opened: dict[str, Client] = {}
     ctx = Context(database, tuple(case.masks))
-    observed: list[Observed] = []
+    run = Run([])
     try:
         created = admin.execute(f"CREATE DATABASE `{database}`")
         if created.error is not None:
@@ -508,7 +516,13 @@ def run_case(case: Case, port: int, client: str = "pymysql") -> list[Observed]:
                 except Exception as exc:
                     raise CaseError(f"connection {step.connection.name!r}: {exc}") from exc
                 opened[step.connection.name] = conn
-            outcome = conn.execute(step.sql.replace(DB_PLACEHOLDER, database))
+            try:
+                outcome = conn.execute(step.sql.replace(DB_PLACEHOLDER, database))
+            except Exception as exc:  # the driver could not read the answer: nothing to compare
+                raise CaseError(
+                    f"{client} could not read the answer to line {step.line} ({step.sql}): "
+                    f"{type(exc).__name__}: {exc}"
+                ) from exc
             if step.expect is None:
                 if outcome.error is not None:
                     raise CaseError(
@@ -517,15 +531,17 @@ def run_case(case: Case, port: int, client: str = "pymysql") -> list[Observed]:
                     )
                 continue
             actual = render(outcome, step.expect.aspects, ctx)
-            observed.append(Observed(step, step.expect.golden, actual, outcome.message))
+            run.observed.append(Observed(step, step.expect.golden, actual, outcome.message))
     finally:
         for conn in opened.values():
             conn.close()
         try:
             drop_databases(admin, database)
+        except CaseError as exc:
+            run.cleanup_error = str(exc)
         finally:
             admin.close()
-    return observed
+    return run
 
 
 def drop_databases(admin: Client, database: str) -> None:
@@ -538,22 +554,20 @@ def drop_databases(admin: Client, database: str) -> None:
             raise CaseError(f"DROP DATABASE {name} failed: {dropped.error} {dropped.message}")
 
 
-def differences(case: Case, observed: list[Observed]) -> str:
-    """A readable diff of every compared statement whose result differs from its golden."""
+def differences(case: Case, run: Run) -> str:
+    """A readable diff of every compared statement whose result differs from its golden, and
+    the failure to drop the case's databases, if any."""
     parts = []
-    for o in observed:
+    for o in run.observed:
         if o.expected == o.actual:
             continue
         head = f"{case.path.name}:{o.step.line} [{o.step.connection.name}] {o.step.sql}"
         diff = difflib.unified_diff(o.expected, o.actual, "golden", "actual", lineterm="", n=20)
         note = f"\n  (server said: {o.message})" if o.message else ""
         parts.append(head + "\n" + "\n".join("  " + d for d in diff) + note)
+    if run.cleanup_error:
+        parts.append(f"after the case: {run.cleanup_error}")
     return "\n\n".join(parts)
-
-
-def case_report(case: Case) -> str:
-    """What the case is about, from its notes (for failure messages)."""
-    return "\n".join(f"note: {n}" for n in case.notes)
 
 
 # -- recording -----------------------------------------------------------------------------------
@@ -572,12 +586,14 @@ def record_file(path: Path, port: int, only: Callable[[Case], bool]) -> list[str
         except CaseError as exc:
             problems.append(f"{case.id}: {exc}")
             continue
-        unstable = [a for a, b in zip(first, second, strict=True) if a.actual != b.actual]
+        problems += [f"{case.id}: {r.cleanup_error}" for r in (first, second) if r.cleanup_error]
+        pairs = zip(first.observed, second.observed, strict=True)
+        unstable = [a for a, b in pairs if a.actual != b.actual]
         if unstable:
             detail = "; ".join(f"line {o.step.line}" for o in unstable)
             problems.append(f"{case.id}: two runs answered differently at {detail}: not written")
             continue
-        for o in first:
+        for o in first.observed:
             assert o.step.expect is not None
             new = [lines[o.step.expect.head]] + [GOLDEN_PREFIX + a for a in o.actual]
             replacements[o.step.expect.head] = (o.step.expect.end, new)

@@ -43,10 +43,10 @@ CONNECTOR_CASES = [case for case in CASES if case.path.stem in CONNECTOR_FILES]
 
 def check(case: CorpusCase, port: int, client: str = "pymysql") -> None:
     try:
-        observed = run_case(case, port, client)
+        run = run_case(case, port, client)
     except CorpusCaseError as exc:
         pytest.fail(f"{case.id}: {exc}", pytrace=False)
-    diff = corpus_differences(case, observed)
+    diff = corpus_differences(case, run)
     if diff:
         notes = "".join(f"note: {n}\n" for n in case.notes)
         pytest.fail(f"{case.id} differs from its golden (MariaDB):\n{notes}{diff}", pytrace=False)
