@@ -108,7 +108,42 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--connect-timeout", type=float, default=10.0, help="seconds allowed for a login"
     )
+    serve.add_argument(
+        "--no-scheduler",
+        action="store_true",
+        help="do not refresh materializations from this process (run `jasmine-proxy worker` "
+        "elsewhere instead)",
+    )
+    add_scheduler_options(serve)
+    worker = commands.add_parser(
+        "worker",
+        help="refresh materializations on the backend; accept no clients",
+        description="Run the refresh scheduler alone, so refresh work scales out and stays "
+        "apart from client traffic. Any number of workers and proxies may share a backend: "
+        "each step is leased in the catalog, so none runs twice at once.",
+    )
+    worker.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    worker.add_argument(
+        "--backend",
+        default=env("JASMINE_BACKEND") or DEFAULT_BACKEND,
+        help=f"backend URL, as for serve [env JASMINE_BACKEND, default {DEFAULT_BACKEND}]",
+    )
+    worker.add_argument(
+        "--catalog-schema",
+        default=env("JASMINE_CATALOG_SCHEMA", "jasmine"),
+        help="the database holding Jasmine's catalog on a MySQL backend [default jasmine]",
+    )
+    add_scheduler_options(worker)
     return parser
+
+
+def add_scheduler_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--refresh-concurrency",
+        type=int,
+        default=int(os.environ.get("JASMINE_REFRESH_CONCURRENCY", "4")),
+        help="refreshes run at once by this process [env JASMINE_REFRESH_CONCURRENCY, default 4]",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -121,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # until the event loop takes over the signals: a SIGTERM during start-up is a clean exit too
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        return serve(args)
+        return worker(args) if args.command == "worker" else serve(args)
     except (JasmineError, OSError) as exc:
         print(f"jasmine-proxy: error: {describe(exc, args)}", file=sys.stderr)
         return exit_code(exc)
@@ -175,7 +210,44 @@ def serve(args: argparse.Namespace) -> int:
             "" if settings.workers == 1 else "s",
         )
 
-    wire.run(settings, open_executor(settings, args.catalog_schema), announce)
+    from jasmine_proxy.core import Core
+    from jasmine_proxy.scheduler import Background, Scheduler
+
+    executor = open_executor(settings, args.catalog_schema)
+    background = None
+    if not args.no_scheduler and isinstance(executor, Core):
+        background = Background(Scheduler(executor.steps, args.refresh_concurrency))
+
+    def ready(port: int) -> None:
+        announce(port)
+        if background is not None:  # in the parent only, once any workers are forked
+            background.start()
+
+    try:
+        wire.run(settings, executor, ready)
+    finally:
+        if background is not None:
+            background.stop()
+    return 0
+
+
+def worker(args: argparse.Namespace) -> int:
+    """`jasmine-proxy worker`: the scheduler alone, until SIGINT/SIGTERM."""
+    import trio
+
+    from jasmine_proxy.scheduler import Scheduler, run_until_signalled
+
+    settings = Settings(backend=parse_backend_url(args.backend))
+    version = check_backend(settings)
+    core = open_core(settings, args.catalog_schema)
+    logger.info(
+        "worker refreshing materializations on %s (%s), %d at a time",
+        settings.backend.redacted(),
+        version,
+        args.refresh_concurrency,
+    )
+    trio.run(run_until_signalled, Scheduler(core.steps, args.refresh_concurrency))
+    logger.info("worker (pid %d) stopped", os.getpid())
     return 0
 
 

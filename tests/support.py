@@ -50,12 +50,17 @@ class Proxy:
         *args: str,
         wait: bool = True,
         env: Mapping[str, str] | None = None,
+        scheduler: bool = False,
     ) -> None:
-        """`env`: extra environment variables for the proxy process (added to this one's)."""
+        """`env`: extra environment variables for the proxy process (added to this one's).
+        `scheduler`: let it refresh materializations on its own; off by default, so that a
+        test's proxy never steps other tests' materializations on the shared backend."""
         self.log_lines: list[str] = []
         cmd = [sys.executable, "-m", "jasmine_proxy", "serve", "--backend", backend]
         if "--port" not in args:
             cmd += ["--port", "0"]
+        if not scheduler:
+            cmd.append("--no-scheduler")
         self.proc = subprocess.Popen(
             [*cmd, *args],
             stdout=subprocess.PIPE,

@@ -7,6 +7,7 @@ atomically: a reader sees the old table or the new one, never neither.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -50,6 +51,8 @@ class MySQLBackend:
             pool_pre_ping=True,
             pool_recycle=3600,
         )
+        # a forked worker process must not share the parent's pooled sockets
+        os.register_at_fork(after_in_child=lambda: self.engine.dispose(close=False))
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:

@@ -1,0 +1,191 @@
+"""The refresh scheduler: keeps every live materialization within its target_lag (trio).
+
+Each tick it reads the catalog and starts, under a capacity limiter, the steps that are due:
+
+* a refresh, planned from the observed refresh duration rather than a fixed period: data is
+  current as of the start of its last refresh (`fresh_as_of`), and the next refresh must *end*
+  before `fresh_as_of + target_lag`, so it starts at `fresh_as_of + target_lag - expected
+  duration - margin`;
+* the take-over of a step whose holder died (its lease lapsed), run again to converge;
+* after a failure, the same step again with exponential backoff (1 s, 2 s, 4 s ... 5 min); a
+  failure that needs a person has moved the materialization to `failed`, which is not scheduled
+  until someone RESUMEs it.
+
+Steps are the synchronous core's (`steps.Steps.run`) and run in worker threads; trio's threads
+are not abandoned on cancellation, so at shutdown an in-flight step finishes (or fails and is
+recorded) before `run` returns. Several schedulers on one backend (proxies, workers) never run
+the same step at once: each step is claimed by a lease in the catalog first.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import signal
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import trio
+
+from jasmine_proxy.catalog import Materialization, now
+from jasmine_proxy.errors import IllegalStep
+from jasmine_proxy.steps import Steps
+
+logger = logging.getLogger(__name__)
+
+MAX_BACKOFF = 300.0
+
+
+@dataclass
+class Backoff:
+    failures: int = 0
+    not_before: datetime = field(default_factory=now)
+
+
+@dataclass
+class Scheduler:
+    steps: Steps
+    concurrency: int = 4
+    tick: float = 1.0
+    running: set[int] = field(default_factory=set)
+    backoff: dict[int, Backoff] = field(default_factory=dict)
+    durations: dict[int, float] = field(default_factory=dict)  # last refresh, seconds
+
+    async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
+        """Schedule until cancelled; in-flight steps finish before this returns."""
+        limiter = trio.CapacityLimiter(self.concurrency)
+        async with trio.open_nursery() as nursery:
+            task_status.started()
+            while True:
+                try:
+                    due = await trio.to_thread.run_sync(self.due)
+                except Exception:
+                    logger.warning("scheduler: cannot read the catalog", exc_info=True)
+                    due = []
+                for m, event, recovering in due:
+                    self.running.add(m.id)
+                    nursery.start_soon(self._step, m, event, recovering, limiter)
+                await trio.sleep(self.tick)
+
+    def due(self) -> list[tuple[Materialization, str, bool]]:
+        """What to run now: (materialization, event, taking over a dead holder's step)."""
+        at = now()
+        work = []
+        for m in self.steps.catalog.interrupted():
+            if m.id not in self.running and m.step:
+                work.append((m, m.step, True))
+        for m in self.steps.catalog.all():
+            if m.id in self.running or m.step is not None:
+                continue
+            wait = self.backoff.get(m.id)
+            if wait and at < wait.not_before:
+                continue
+            event = self.next_event(m, at)
+            if event:
+                work.append((m, event, False))
+        return work
+
+    def next_event(self, m: Materialization, at: datetime) -> str | None:
+        if m.state == "defined" and m.options.build == "deferred":
+            return "verify"
+        if m.state == "verified":
+            return "create"
+        if m.state != "live" or not m.plan.ops("refresh"):
+            return None  # paused, failed, or nothing to refresh (a view)
+        if m.fresh_as_of is None:
+            return "refresh"
+        expected = self.durations.get(m.id, 0.0)
+        lag = m.options.target_lag
+        margin = max(self.tick, 0.05 * lag)
+        start_by = m.fresh_as_of + timedelta(seconds=max(0.0, lag - expected - margin))
+        return "refresh" if at >= start_by else None
+
+    async def _step(
+        self, m: Materialization, event: str, recovering: bool, limiter: trio.CapacityLimiter
+    ) -> None:
+        try:
+            async with limiter:
+                clock = trio.current_time()
+                try:
+                    outcome = await trio.to_thread.run_sync(
+                        lambda: self.steps.run(m, event, None, recovering)
+                    )
+                except IllegalStep as exc:  # someone else got there first, or state moved on
+                    logger.debug("scheduler: %s %s not run: %s", m.qualified, event, exc)
+                    return
+                except Exception:
+                    logger.exception("scheduler: %s %s crashed", m.qualified, event)
+                    self._failed(m)
+                    return
+                if outcome.error is not None:
+                    self._failed(m)
+                    return
+                self.backoff.pop(m.id, None)
+                if event in ("refresh", "create", "rebuild"):
+                    self.durations[m.id] = trio.current_time() - clock
+        finally:
+            self.running.discard(m.id)
+
+    def _failed(self, m: Materialization) -> None:
+        wait = self.backoff.setdefault(m.id, Backoff())
+        wait.failures += 1
+        delay = min(MAX_BACKOFF, math.pow(2, wait.failures - 1))
+        wait.not_before = now() + timedelta(seconds=delay)
+        logger.warning(
+            "scheduler: %s failed %d time(s) in a row; next attempt in %.0f s",
+            m.qualified,
+            wait.failures,
+            delay,
+        )
+
+
+class Background:
+    """A scheduler on its own thread with its own trio loop, beside `serve`'s wire front end.
+
+    `stop()` cancels it and waits for in-flight steps to finish (at most `grace` seconds)."""
+
+    def __init__(self, scheduler: Scheduler) -> None:
+        self.scheduler = scheduler
+        self._started = threading.Event()
+        self._token: trio.lowlevel.TrioToken | None = None
+        self._scope: trio.CancelScope | None = None
+        self._thread = threading.Thread(target=self._main, name="jasmine scheduler", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+        self._started.wait()
+
+    def _main(self) -> None:
+        async def main() -> None:
+            self._token = trio.lowlevel.current_trio_token()
+            with trio.CancelScope() as self._scope:
+                self._started.set()
+                await self.scheduler.run()
+
+        try:
+            trio.run(main)
+        except Exception:
+            logger.exception("the scheduler stopped")
+        finally:
+            self._started.set()
+
+    def stop(self, grace: float = 30.0) -> None:
+        if self._token is not None and self._scope is not None:
+            scope = self._scope
+            try:
+                self._token.run_sync_soon(scope.cancel)
+            except trio.RunFinishedError:
+                pass
+        self._thread.join(grace)
+
+
+async def run_until_signalled(scheduler: Scheduler) -> None:
+    """`jasmine-proxy worker`: schedule until SIGINT/SIGTERM, then let in-flight steps end."""
+    with trio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+        async with trio.open_nursery() as nursery:
+            await nursery.start(scheduler.run)
+            async for signum in signals:
+                logger.info("scheduler: %s, finishing in-flight steps", signal.Signals(signum).name)
+                nursery.cancel_scope.cancel()
+                break
