@@ -64,6 +64,10 @@ class CreateView:
     query: str
     replace: bool = False
 
+    def creates(self) -> Name | None:
+        """The name this operation brings into being (which must not exist), if any."""
+        return None if self.replace else self.target
+
 
 @dataclass(frozen=True)
 class CreateTableAs:
@@ -72,6 +76,9 @@ class CreateTableAs:
     target: Name
     query: str
     key: tuple[str, ...] | None = None
+
+    def creates(self) -> Name | None:
+        return self.target
 
 
 @dataclass(frozen=True)

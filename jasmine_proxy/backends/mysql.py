@@ -90,10 +90,9 @@ class MySQLBackend:
         if isinstance(op, Swap):
             self._swap(conn, op)
             return
-        if isinstance(op, CreateView | CreateTableAs) and not getattr(op, "replace", False):
-            found = self.kind(conn, op.target)
-            if found:  # never replace what is not ours; the runner drops ours first
-                raise NameTaken(f"Table '{op.target}' already exists")
+        new = op.creates() if isinstance(op, CreateTableAs | CreateView) else None
+        if new and self.kind(conn, new):  # never replace what is not ours
+            raise NameTaken(f"Table '{new}' already exists")
         for statement in self.render(op, default_schema):
             conn.exec_driver_sql(statement)
 
