@@ -209,6 +209,10 @@ class Catalog:
                     .values(value=str(version))
                 )
 
+    def exists(self) -> bool:
+        """Whether a catalog was ever created here (read-only callers must not create one)."""
+        return sa.inspect(self.engine).has_table(self.mats.name, schema=self.schema)
+
     # -- materializations ----------------------------------------------------------------------
 
     def find(self, name: Name) -> Materialization | None:

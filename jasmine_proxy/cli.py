@@ -134,6 +134,28 @@ def build_parser() -> argparse.ArgumentParser:
         help="the database holding Jasmine's catalog on a MySQL backend [default jasmine]",
     )
     add_scheduler_options(worker)
+    status = commands.add_parser(
+        "status",
+        help="print the materializations on the backend and their health",
+        description="Print every materialization in the backend's catalog, with its state, "
+        "staleness and health, as SHOW MATERIALIZATIONS would (for every schema: this runs as "
+        "the service account). Exits 0; 1 if any is not healthy, with --check.",
+    )
+    status.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    status.add_argument(
+        "--backend",
+        default=env("JASMINE_BACKEND") or DEFAULT_BACKEND,
+        help=f"backend URL, as for serve [env JASMINE_BACKEND, default {DEFAULT_BACKEND}]",
+    )
+    status.add_argument(
+        "--catalog-schema",
+        default=env("JASMINE_CATALOG_SCHEMA", "jasmine"),
+        help="the database holding Jasmine's catalog on a MySQL backend [default jasmine]",
+    )
+    status.add_argument("--json", action="store_true", help="one JSON object per line")
+    status.add_argument(
+        "--check", action="store_true", help="exit 1 unless every materialization is ok"
+    )
     return parser
 
 
@@ -156,7 +178,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # until the event loop takes over the signals: a SIGTERM during start-up is a clean exit too
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        return worker(args) if args.command == "worker" else serve(args)
+        commands = {"serve": serve, "worker": worker, "status": status}
+        return commands[args.command](args)
     except (JasmineError, OSError) as exc:
         print(f"jasmine-proxy: error: {describe(exc, args)}", file=sys.stderr)
         return exit_code(exc)
@@ -229,6 +252,31 @@ def serve(args: argparse.Namespace) -> int:
         if background is not None:
             background.stop()
     return 0
+
+
+def status(args: argparse.Namespace) -> int:
+    """`jasmine-proxy status`: the catalog as a terminal table (read-only)."""
+    import json
+
+    from jasmine_proxy import report
+    from jasmine_proxy.backends import open_backend
+    from jasmine_proxy.catalog import Catalog, now
+
+    settings = Settings(backend=parse_backend_url(args.backend))
+    check_backend(settings)
+    backend = open_backend(settings.backend, args.catalog_schema)
+    catalog = Catalog(backend.engine, backend.catalog_schema, backend.catalog_prefix)
+    at = now()
+    rows = [report.show_row(m, at) for m in catalog.all()] if catalog.exists() else []
+    if args.json:
+        for row in rows:
+            print(json.dumps(dict(zip(report.SHOW_COLUMNS, row, strict=True)), default=str))
+    elif rows:
+        print(report.table_text(report.SHOW_COLUMNS, rows))
+    else:
+        print(f"no materializations on {settings.backend.redacted()}")
+    unhealthy = [r for r in rows if r[8] != "ok" or r[3] == "failed"]
+    return 1 if args.check and unhealthy else 0
 
 
 def worker(args: argparse.Namespace) -> int:

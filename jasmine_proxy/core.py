@@ -32,7 +32,7 @@ from jasmine_proxy.errors import (
     WrongValue,
 )
 from jasmine_proxy.extended import ClientSession, Result
-from jasmine_proxy.options import interval_text, parse_options
+from jasmine_proxy.options import parse_options
 from jasmine_proxy.plan import Name
 from jasmine_proxy.statements import (
     AlterMaterialization,
@@ -49,18 +49,6 @@ from jasmine_proxy.steps import Outcome, Steps
 
 logger = logging.getLogger(__name__)
 
-SHOW_COLUMNS = [
-    "Name",
-    "Schema",
-    "Strategy",
-    "State",
-    "Target_lag",
-    "Staleness",
-    "Last_refresh",
-    "Rows",
-    "Health",
-    "Last_error",
-]
 EVENT_COLUMNS = [
     "Id",
     "Name",
@@ -216,28 +204,15 @@ class Core:
         for m in self.catalog.all():
             if m.schema not in visible or (db is not None and m.schema != db.name):
                 continue
-            rows.append(
-                (
-                    m.name,
-                    m.schema,
-                    m.strategy,
-                    m.state,
-                    None if m.strategy == "view" else interval_text(m.options.target_lag),
-                    report.staleness(m, at),
-                    m.last_refresh,
-                    m.rows,
-                    report.health(m, at),
-                    m.last_error,
-                )
-            )
+            rows.append(report.show_row(m, at))
         like = node.args.get("like")
         if like is not None:
             pattern = _like(like.name)
             rows = [r for r in rows if pattern.fullmatch(r[0])]
         where = node.args.get("where")
         if where is not None:
-            rows = _where(rows, SHOW_COLUMNS, where)
-        return rows, SHOW_COLUMNS
+            rows = _where(rows, report.SHOW_COLUMNS, where)
+        return rows, report.SHOW_COLUMNS
 
     def show_create(
         self, node: ShowCreateMaterialization, sql: str, session: ClientSession

@@ -20,6 +20,19 @@ from jasmine_proxy.catalog import Materialization, now
 from jasmine_proxy.options import interval_text
 
 COLUMNS = ["Phase", "Item", "Value"]
+#: SHOW MATERIALIZATIONS, in the spec's order (also `jasmine-proxy status`)
+SHOW_COLUMNS = [
+    "Name",
+    "Schema",
+    "Strategy",
+    "State",
+    "Target_lag",
+    "Staleness",
+    "Last_refresh",
+    "Rows",
+    "Health",
+    "Last_error",
+]
 SAMPLE_ROWS = 3
 
 
@@ -40,6 +53,22 @@ def health(m: Materialization, at: datetime | None = None) -> str:
     if m.state == "live" and m.strategy != "view" and lag is not None:
         return "stale" if lag > m.options.target_lag else "ok"
     return "ok"
+
+
+def show_row(m: Materialization, at: datetime) -> tuple[Any, ...]:
+    """One row of SHOW MATERIALIZATIONS."""
+    return (
+        m.name,
+        m.schema,
+        m.strategy,
+        m.state,
+        None if m.strategy == "view" else interval_text(m.options.target_lag),
+        staleness(m, at),
+        m.last_refresh,
+        m.rows,
+        health(m, at),
+        m.last_error,
+    )
 
 
 def fields(m: Materialization) -> list[tuple[str, Any]]:
@@ -131,3 +160,40 @@ def _text(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat(sep=" ")
     return str(value)
+
+
+def table_text(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """Rows as an aligned text table for a terminal (`jasmine-proxy status`).
+
+    >>> print(table_text(["Name", "Rows"], [("daily", 30), ("v", None)]))
+    Name   Rows
+    -----  ----
+    daily    30
+    v      NULL
+    """
+    cells = [[_cell(v) for v in row] for row in rows]
+    numeric = [
+        any(isinstance(r[i], int | float | Decimal) for r in rows)
+        and all(isinstance(r[i], int | float | Decimal) or r[i] is None for r in rows)
+        for i in range(len(columns))
+    ]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+
+    def line(values: Sequence[str]) -> str:
+        parts = [
+            v.rjust(w) if numeric[i] and rows else v.ljust(w)
+            for i, (v, w) in enumerate(zip(values, widths, strict=True))
+        ]
+        return "  ".join(parts).rstrip()
+
+    out = [line(list(columns)), line(["-" * w for w in widths])]
+    out += [line(r) for r in cells]
+    return "\n".join(out)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    return str(value).replace("\n", " ")
