@@ -17,6 +17,7 @@ from jasmine_proxy.errors import BackendUnavailable, JasmineError, exit_code
 if TYPE_CHECKING:
     from jasmine_proxy.core import Core
     from jasmine_proxy.extended import Executor
+    from jasmine_proxy.scheduler import Scheduler
 
 logger = logging.getLogger("jasmine_proxy")
 
@@ -161,6 +162,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def add_scheduler_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
+        "--alert-command",
+        default=os.environ.get("JASMINE_ALERT_COMMAND"),
+        help="shell command run with a JSON description on stdin whenever a materialization "
+        "turns stale, failing, drifted or failed, and when it recovers "
+        "[env JASMINE_ALERT_COMMAND]",
+    )
+    parser.add_argument(
         "--refresh-concurrency",
         type=int,
         default=int(os.environ.get("JASMINE_REFRESH_CONCURRENCY", "4")),
@@ -234,12 +242,12 @@ def serve(args: argparse.Namespace) -> int:
         )
 
     from jasmine_proxy.core import Core
-    from jasmine_proxy.scheduler import Background, Scheduler
+    from jasmine_proxy.scheduler import Background
 
     executor = open_executor(settings, args.catalog_schema)
     background = None
     if not args.no_scheduler and isinstance(executor, Core):
-        background = Background(Scheduler(executor.steps, args.refresh_concurrency))
+        background = Background(make_scheduler(executor, args))
 
     def ready(port: int) -> None:
         announce(port)
@@ -279,11 +287,18 @@ def status(args: argparse.Namespace) -> int:
     return 1 if args.check and unhealthy else 0
 
 
+def make_scheduler(core: Core, args: argparse.Namespace) -> Scheduler:
+    from jasmine_proxy.alerts import Alerts
+    from jasmine_proxy.scheduler import Scheduler
+
+    return Scheduler(core.steps, args.refresh_concurrency, alerts=Alerts(args.alert_command))
+
+
 def worker(args: argparse.Namespace) -> int:
     """`jasmine-proxy worker`: the scheduler alone, until SIGINT/SIGTERM."""
     import trio
 
-    from jasmine_proxy.scheduler import Scheduler, run_until_signalled
+    from jasmine_proxy.scheduler import run_until_signalled
 
     settings = Settings(backend=parse_backend_url(args.backend))
     version = check_backend(settings)
@@ -294,7 +309,7 @@ def worker(args: argparse.Namespace) -> int:
         version,
         args.refresh_concurrency,
     )
-    trio.run(run_until_signalled, Scheduler(core.steps, args.refresh_concurrency))
+    trio.run(run_until_signalled, make_scheduler(core, args))
     logger.info("worker (pid %d) stopped", os.getpid())
     return 0
 

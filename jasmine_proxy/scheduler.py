@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 
 import trio
 
+from jasmine_proxy.alerts import Alerts
 from jasmine_proxy.catalog import Materialization, now
 from jasmine_proxy.errors import IllegalStep
 from jasmine_proxy.steps import Steps
@@ -51,6 +52,7 @@ class Scheduler:
     running: set[int] = field(default_factory=set)
     backoff: dict[int, Backoff] = field(default_factory=dict)
     durations: dict[int, float] = field(default_factory=dict)  # last refresh, seconds
+    alerts: Alerts = field(default_factory=lambda: Alerts(None))
 
     async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
         """Schedule until cancelled; in-flight steps finish before this returns."""
@@ -72,10 +74,12 @@ class Scheduler:
         """What to run now: (materialization, event, taking over a dead holder's step)."""
         at = now()
         work = []
+        everything = self.steps.catalog.all()
+        self.alerts.observe(everything)
         for m in self.steps.catalog.interrupted():
             if m.id not in self.running and m.step:
                 work.append((m, m.step, True))
-        for m in self.steps.catalog.all():
+        for m in everything:
             if m.id in self.running or m.step is not None:
                 continue
             wait = self.backoff.get(m.id)
