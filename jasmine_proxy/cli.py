@@ -162,6 +162,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def add_scheduler_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
+        "--metrics-port",
+        type=int,
+        default=int(os.environ.get("JASMINE_METRICS_PORT", "0")) or None,
+        help="serve Prometheus metrics on this port (on --host for serve, 127.0.0.1 for "
+        "worker) [env JASMINE_METRICS_PORT]",
+    )
+    parser.add_argument(
         "--alert-command",
         default=os.environ.get("JASMINE_ALERT_COMMAND"),
         help="shell command run with a JSON description on stdin whenever a materialization "
@@ -251,6 +258,11 @@ def serve(args: argparse.Namespace) -> int:
 
     def ready(port: int) -> None:
         announce(port)
+        if args.metrics_port:
+            from jasmine_proxy import metrics
+
+            metrics.serve(args.metrics_port, settings.host)
+            logger.info("metrics on http://%s:%d/metrics", settings.host, args.metrics_port)
         if background is not None:  # in the parent only, once any workers are forked
             background.start()
 
@@ -309,6 +321,10 @@ def worker(args: argparse.Namespace) -> int:
         version,
         args.refresh_concurrency,
     )
+    if args.metrics_port:
+        from jasmine_proxy import metrics
+
+        metrics.serve(args.metrics_port)
     trio.run(run_until_signalled, make_scheduler(core, args))
     logger.info("worker (pid %d) stopped", os.getpid())
     return 0

@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from jasmine_proxy import protocol
@@ -36,6 +37,18 @@ from jasmine_proxy.intercept import PEEK, is_extended, might_be_extended
 from jasmine_proxy.replies import Barrier, Capture
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Stats:
+    """This process's relay counters (read by `metrics` at scrape time; one event loop thread
+    writes them, so plain integers do)."""
+
+    commands: int = 0  # client commands relayed or answered
+    connections: int = 0  # clients connected now
+
+
+STATS = Stats()
 
 #: Commands whose text may be one of Jasmine's statements.
 _STATEMENTS = frozenset((protocol.COM_QUERY, protocol.COM_STMT_PREPARE))
@@ -174,6 +187,7 @@ class Link:
         skip = self._skip
         n = len(data)
         if self._plain_command(data, n):  # the usual case, decided at once
+            STATS.commands += 1
             self.backend.write(data)  # type: ignore[union-attr]
             return
         if skip >= n and not self._partial:
@@ -211,6 +225,7 @@ class Link:
                 if pos + 5 > n:
                     break
                 command = data[pos + 4]
+                STATS.commands += 1
                 self._quitting = command == protocol.COM_QUIT
                 if command == protocol.COM_CHANGE_USER:  # the session's user from now on
                     self.user = protocol.change_user_name(data[pos + 4 : pos + 4 + length])

@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 
 import trio
 
+from jasmine_proxy import metrics
 from jasmine_proxy.alerts import Alerts
 from jasmine_proxy.catalog import Materialization, now
 from jasmine_proxy.errors import IllegalStep
@@ -68,6 +69,8 @@ class Scheduler:
                 for m, event, recovering in due:
                     self.running.add(m.id)
                     nursery.start_soon(self._step, m, event, recovering, limiter)
+                await trio.lowlevel.checkpoint()  # let them reach the limiter first
+                metrics.QUEUE.set(limiter.statistics().tasks_waiting)
                 await trio.sleep(self.tick)
 
     def due(self) -> list[tuple[Materialization, str, bool]]:
@@ -76,6 +79,7 @@ class Scheduler:
         work = []
         everything = self.steps.catalog.all()
         self.alerts.observe(everything)
+        metrics.observe(everything, at)
         for m in self.steps.catalog.interrupted():
             if m.id not in self.running and m.step:
                 work.append((m, m.step, True))

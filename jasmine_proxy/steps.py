@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from jasmine_proxy import lifecycle
+from jasmine_proxy import lifecycle, metrics
 from jasmine_proxy.backends import Backend
 from jasmine_proxy.catalog import LEASE_SECONDS, Catalog, Materialization, now
 from jasmine_proxy.errors import BackendRejected, BackendUnavailable, IllegalStep, NameTaken
@@ -108,13 +108,19 @@ class Steps:
         fence = self.catalog.claim(m, event, self.owner, take_over=recovering)
         if fence is None:
             raise IllegalStep(f"another step of '{m.qualified}' has just started")
+        if recovering:  # whoever takes the step over (start-up or scheduler) says so, once
+            self.catalog.record(
+                m, event, now(), to_state=None, error="interrupted: the process running it died"
+            )
         started, clock = now(), time.monotonic()
         claimed = replace(m, step=event)
         try:
             with self._renewing(claimed, fence):
                 rows = self._act(claimed, event, session, recovering)
         except Exception as exc:  # recorded, then returned to the caller
+            metrics.step_done(m, event, time.monotonic() - clock, None, ok=False)
             return self._failed(claimed, event, started, clock, exc, fence)
+        metrics.step_done(m, event, time.monotonic() - clock, rows, ok=True)
         duration = int((time.monotonic() - clock) * 1000)
         after = self._succeeded(claimed, event, goal, started, rows, fence)
         event_id = self.catalog.record(
@@ -257,11 +263,10 @@ class Steps:
         outcomes = []
         for m in self.catalog.interrupted():
             logger.warning("recovering %s: its %s step was interrupted", m.qualified, m.step)
-            event = m.step or "verify"
-            self.catalog.record(
-                m, event, now(), to_state=None, error="interrupted: the process running it died"
-            )
-            outcomes.append(self.run(m, event, recovering=True))
+            try:
+                outcomes.append(self.run(m, m.step or "verify", recovering=True))
+            except IllegalStep as exc:  # another process took it over first
+                logger.info("not recovering %s: %s", m.qualified, exc)
         return outcomes
 
 

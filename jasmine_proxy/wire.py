@@ -28,7 +28,7 @@ from jasmine_proxy.config import Settings
 from jasmine_proxy.extended import Executor
 from jasmine_proxy.login import LoginAborted, open_link
 from jasmine_proxy.mimic import Answerer
-from jasmine_proxy.relay import Link
+from jasmine_proxy.relay import STATS, Link
 
 logger = logging.getLogger(__name__)
 
@@ -88,10 +88,12 @@ async def serve(
             logger.debug("connection ended during login: %s", exc)
             return
         links.add(link)
+        STATS.connections += 1
         try:
             await link.closed
         finally:
             links.discard(link)
+            STATS.connections -= 1
 
     async def accept() -> None:
         while True:

@@ -1,0 +1,89 @@
+"""Prometheus metrics (`--metrics-port`), with prometheus-client.
+
+Refresh work is measured where it happens (`steps` observes each step, the scheduler sets the
+per-materialization gauges on every tick); the relay's counters are plain integers in
+`relay.STATS`, read at scrape time by a collector, so the pass-through path pays one integer
+increment per command and nothing else. With `--workers N` the endpoint is served by the first
+process and counts its clients only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+
+from prometheus_client import Counter, Gauge, Histogram, start_http_server
+from prometheus_client.core import REGISTRY, CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+from jasmine_proxy.catalog import Materialization
+from jasmine_proxy.report import health, staleness
+
+MAT = ["materialization"]
+
+STEP_SECONDS = Histogram(
+    "jasmine_step_duration_seconds",
+    "Duration of lifecycle steps (refresh, create, rebuild, check, ...)",
+    ["materialization", "event"],
+    buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900),
+)
+STEP_FAILURES = Counter(
+    "jasmine_step_failures", "Lifecycle steps that failed", ["materialization", "event"]
+)
+ROWS = Gauge(
+    "jasmine_rows", "Rows in the materialization after its last build", ["materialization"]
+)
+STALENESS = Gauge(
+    "jasmine_staleness_seconds",
+    "Seconds since the data was last known current",
+    ["materialization"],
+)
+TARGET_LAG = Gauge("jasmine_target_lag_seconds", "The target lag", ["materialization"])
+HEALTH = Gauge(
+    "jasmine_health", "1 for the materialization's current health", ["materialization", "health"]
+)
+STATE = Gauge(
+    "jasmine_state", "1 for the materialization's lifecycle state", ["materialization", "state"]
+)
+QUEUE = Gauge("jasmine_scheduler_queue_depth", "Steps due and waiting for a refresh slot")
+
+
+def step_done(m: Materialization, event: str, seconds: float, rows: int | None, ok: bool) -> None:
+    name = str(m.qualified)
+    STEP_SECONDS.labels(name, event).observe(seconds)
+    if not ok:
+        STEP_FAILURES.labels(name, event).inc()
+    elif rows is not None:
+        ROWS.labels(name).set(rows)
+
+
+def observe(materializations: Iterable[Materialization], at: datetime) -> None:
+    """The per-materialization gauges, as of one catalog read (dropped ones disappear)."""
+    for gauge in (STALENESS, TARGET_LAG, HEALTH, STATE):
+        gauge.clear()
+    for m in materializations:
+        name = str(m.qualified)
+        lag = staleness(m, at)
+        if lag is not None:
+            STALENESS.labels(name).set(lag)
+        TARGET_LAG.labels(name).set(m.options.target_lag)
+        HEALTH.labels(name, health(m, at)).set(1)
+        STATE.labels(name, m.state).set(1)
+
+
+class RelayCollector(Collector):
+    def collect(self) -> Iterator[CounterMetricFamily | GaugeMetricFamily]:
+        from jasmine_proxy.relay import STATS
+
+        yield CounterMetricFamily(
+            "jasmine_client_commands", "Client commands relayed or answered", value=STATS.commands
+        )
+        yield GaugeMetricFamily(
+            "jasmine_client_connections", "Clients connected now", value=STATS.connections
+        )
+
+
+def serve(port: int, host: str = "127.0.0.1") -> None:
+    """Serve /metrics on `host:port` from a daemon thread."""
+    REGISTRY.register(RelayCollector())
+    start_http_server(port, addr=host)
