@@ -54,11 +54,10 @@ def apply_alter(
             cdef = action.this
             old_name = action.args.get("rename_from")
             prior = _column(d, old_name.name if old_name else cdef.name)
+            if cdef.name != prior.name:
+                _rename(d, sources, prior.name, cdef.name)
             new = tabledef.column_from(d, cdef)
-            index = d.columns.index(prior)
-            d.columns[index] = new
-            if new.name != prior.name:
-                _rename(d, sources, prior.name, new.name)
+            d.columns[d.columns.index(prior)] = new
             if cdef.args.get("position") is not None:
                 d.columns.remove(new)
                 _place(d, new, cdef.args.get("position"))

@@ -70,6 +70,17 @@ SYSTEM_VARIABLES: dict[str, Any] = {
 }
 
 
+#: Variables clients set that the embedded backend accepts and keeps, though they change nothing.
+SETTABLE = {
+    "sql_select_limit", "max_execution_time", "net_read_timeout", "net_write_timeout",
+    "sql_safe_updates", "foreign_key_checks", "unique_checks", "group_concat_max_len",
+    "sql_notes", "long_query_time", "innodb_lock_wait_timeout", "lock_wait_timeout",
+    "max_statement_time", "sql_log_bin", "session_track_schema", "session_track_state_change",
+    "session_track_system_variables", "sql_big_selects", "sql_quote_show_create", "names",
+    "div_precision_increment", "optimizer_switch", "query_cache_type", "sql_warnings",
+}  # fmt: skip
+
+
 @dataclass
 class Ok:
     """An OK packet's contents."""
@@ -77,6 +88,7 @@ class Ok:
     affected_rows: int = 0
     last_insert_id: int = 0
     info: str = ""
+    warnings: int = 0
 
 
 @dataclass
@@ -111,6 +123,9 @@ class EmbeddedSession:
         self.user_vars: dict[str, Any] = {}
         self.variables = dict(SYSTEM_VARIABLES)
         self.last_insert_id = 0
+        self.warnings: list[tuple[str, int, str]] = []
+        self._generated = False  # the statement let AUTO_INCREMENT generate a key
+        self._id_set = False  # the statement called LAST_INSERT_ID(expr)
         self._lock = threading.RLock()
         self._register_session_functions()
         if database:
@@ -130,10 +145,68 @@ class EmbeddedSession:
         """Run one MySQL statement; a `JasmineError` with MySQL's code if it fails."""
         with self._lock:
             statement = translate.parse(sql)
+            if not (isinstance(statement, exp.Show) and statement.name.upper() == "WARNINGS"):
+                self.warnings = []
+            self._check_variables(statement)
             try:
-                return self._dispatch(statement, sql)
+                outcome = self._dispatch(statement, sql)
             except sqlite3.Error as exc:
-                raise sqlite_error(exc, statement) from None
+                raise self._error(exc, statement) from None
+            if isinstance(outcome, Ok) and self.warnings:
+                outcome.warnings = len(self.warnings)
+            return outcome
+
+    def _check_variables(self, statement: exp.Expression) -> None:
+        for param in statement.find_all(exp.SessionParameter):
+            if param.name.lower() not in self.variables:
+                raise BackendRejected(f"Unknown system variable '{param.name}'", 1193, "HY000")
+
+    def _error(self, exc: sqlite3.Error, statement: exp.Expression) -> JasmineError:
+        error = sqlite_error(exc, statement)
+        message = str(exc)
+        if error.code == 1048 and isinstance(statement, exp.Insert):
+            column = message.rsplit(".", 1)[-1]
+            target = statement.this
+            named = isinstance(target, exp.Schema) and any(
+                c.name.lower() == column.lower() for c in target.expressions
+            )
+            if not named:
+                return BackendRejected(
+                    f"Field '{column}' doesn't have a default value", 1364, "HY000"
+                )
+        if error.code == 1062 and isinstance(statement, (exp.Insert, exp.Update)):
+            return self._duplicate(message, statement)
+        return error
+
+    def _duplicate(self, message: str, statement: exp.Expression) -> JasmineError:
+        """1062 with MySQL's key name (and the value when the statement shows it)."""
+        columns = [p.strip().rsplit(".", 1)[-1] for p in message.split(":", 1)[1].split(",")]
+        target = statement.this.this if isinstance(statement.this, exp.Schema) else statement.this
+        key = "PRIMARY"
+        if isinstance(target, exp.Table):
+            db, name = translate.table_for(target, self.database)
+            d = self.catalog.table(db, name)
+            if d is not None:
+                for index_name, _, cols in introspect.indexes(d):
+                    if [c.lower() for c in cols] == [c.lower() for c in columns]:
+                        key = index_name
+        value = "?"
+        if isinstance(statement, exp.Insert) and isinstance(statement.this, exp.Schema):
+            names = [c.name.lower() for c in statement.this.expressions]
+            values = statement.expression
+            if isinstance(values, exp.Values) and len(values.expressions) == 1:
+                row = values.expressions[0].expressions
+                parts = []
+                for col in columns:
+                    if col.lower() in names and names.index(col.lower()) < len(row):
+                        v = row[names.index(col.lower())]
+                        parts.append(v.name if isinstance(v, exp.Literal) else v.sql("mysql"))
+                if len(parts) == len(columns):
+                    value = "-".join(parts)
+        return BackendRejected(f"Duplicate entry '{value}' for key '{key}'", 1062, "23000")
+
+    def warn(self, level: str, code: int, message: str) -> None:
+        self.warnings.append((level, code, message))
 
     def query(self, sql: str) -> TextResult:
         """`ClientSession.query`: the result as text-protocol values; errors `BackendRejected`."""
@@ -211,7 +284,12 @@ class EmbeddedSession:
             return Ok()
         if isinstance(statement, exp.Command) and statement.name.upper() == "SHOW":
             return self._show_command(statement)
-        raise unsupported(_construct(statement))
+        if isinstance(statement, exp.Command) and statement.name.upper() == "RENAME":
+            self._implicit_commit()
+            return self._rename(statement)
+        if isinstance(statement, exp.Command):
+            raise unsupported(_construct(statement))
+        raise translate.GrammarError(translate.syntax_error(sql))
 
     def _implicit_begin(self) -> None:
         if not self.autocommit and not self.conn.in_transaction:
@@ -231,7 +309,9 @@ class EmbeddedSession:
         names = projection_names(statement, sql)
         tables = _base_tables(statement, self.database)
         types = result_types.infer(statement, self.catalog.schema(tables), self.database)
-        translated = translate.translate(statement, self.database).statements[0]
+        translated = translate.translate(
+            statement, self.database, decimal_columns=self._decimal_columns(tables)
+        ).statements[0]
         cursor = self.conn.execute(translated)
         return self._typed_rows(cursor, names, types)
 
@@ -261,11 +341,22 @@ class EmbeddedSession:
     # -- INSERT / UPDATE / DELETE ----------------------------------------------------------
 
     def _write(self, statement: exp.Expression) -> Ok:
-        t = translate.translate(statement, self.database, changed_rows_only=not self.found_rows)
+        tables = _base_tables(statement, self.database)
+        self._generated = False
+        if isinstance(statement, exp.Insert):
+            self._prepare_insert(statement)
+        t = translate.translate(
+            statement,
+            self.database,
+            changed_rows_only=not self.found_rows,
+            decimal_columns=self._decimal_columns(tables),
+        )
         before = self._count(t.table) if t.upsert and t.table else 0
+        explicit_id = self.last_insert_id
+        self._id_set = False
         cursor = self.conn.execute(t.statements[0])
         affected = max(cursor.rowcount, 0)
-        insert_id = 0
+        insert_id = explicit_id if self._id_set else 0
         if t.kind == "insert" and t.table:
             inserted = affected
             if t.upsert:
@@ -274,9 +365,68 @@ class EmbeddedSession:
             auto = self._auto_increment_column(t.table)
             if auto and inserted > 0 and cursor.lastrowid:
                 insert_id = cursor.lastrowid - inserted + 1
-                if not _names_column(statement, auto):
+                if not _names_column(statement, auto) or self._generated:
                     self.last_insert_id = insert_id
+            if isinstance(statement, exp.Insert) and statement.args.get("ignore"):
+                for _ in range(max(self._rows_given(statement) - inserted, 0)):
+                    self.warn("Warning", 1062, "Duplicate entry for a unique key")
+        if self._id_set:
+            insert_id = self.last_insert_id
         return Ok(affected_rows=affected, last_insert_id=insert_id)
+
+    @staticmethod
+    def _rows_given(statement: exp.Insert) -> int:
+        values = statement.expression
+        return len(values.expressions) if isinstance(values, exp.Values) else 0
+
+    def _prepare_insert(self, statement: exp.Insert) -> None:
+        """MySQL's INSERT habits SQLite lacks: 0 or NULL for AUTO_INCREMENT means "generate",
+        and VALUES (DEFAULT, ...) without a column list names every column."""
+        self._generated = False
+        target = statement.this
+        table = target.this if isinstance(target, exp.Schema) else target
+        values = statement.expression
+        if not isinstance(table, exp.Table) or not isinstance(values, exp.Values):
+            return
+        db, name = translate.table_for(table, self.database)
+        d = self.catalog.table(db, name)
+        if d is None:
+            return
+        if isinstance(target, exp.Schema):
+            names = [c.name.lower() for c in target.expressions]
+        else:
+            names = [c.name.lower() for c in d.columns]
+            if any(
+                isinstance(v, (exp.Var, exp.Column)) and v.name.upper() == "DEFAULT"
+                for row in values.expressions
+                for v in row.expressions
+            ):
+                statement.set(
+                    "this",
+                    exp.Schema(
+                        this=table, expressions=[exp.to_identifier(c.name) for c in d.columns]
+                    ),
+                )
+        auto = next((c.name.lower() for c in d.columns if c.auto_increment), None)
+        if auto is None or auto not in names:
+            return
+        i = names.index(auto)
+        for row in values.expressions:
+            cells = row.expressions
+            if i < len(cells) and (
+                isinstance(cells[i], exp.Null)
+                or (isinstance(cells[i], exp.Literal) and cells[i].name in ("0", "0.0"))
+            ):
+                cells[i].replace(exp.Null())
+                self._generated = True
+
+    def _decimal_columns(self, tables: list[tuple[str, str]]) -> frozenset[str]:
+        out: set[str] = set()
+        for db, name in tables:
+            d = self.catalog.table(db, name)
+            if d is not None:
+                out.update(c.name.lower() for c in d.columns if c.type.startswith("decimal"))
+        return frozenset(out)
 
     def _count(self, table: str) -> int:
         return int(self.conn.execute(f"SELECT count(*) FROM {quote(table)}").fetchone()[0])
@@ -294,10 +444,15 @@ class EmbeddedSession:
         kind = (statement.args.get("kind") or "").upper()
         if isinstance(statement, exp.Create) and kind in ("DATABASE", "SCHEMA"):
             name = statement.this.name
-            if self.catalog.database_exists(name) and not statement.args.get("exists"):
-                raise BackendRejected(
-                    f"Can't create database '{name}'; database exists", 1007, "HY000"
-                )
+            if self.catalog.database_exists(name):
+                if not statement.args.get("exists"):
+                    raise BackendRejected(
+                        f"Can't create database '{name}'; database exists", 1007, "HY000"
+                    )
+                self.warn("Note", 1007, f"Can't create database '{name}'; database exists")
+                return Ok()
+            self._run_all(translate.translate(statement, self.database).statements)
+            return Ok(affected_rows=1)
         elif isinstance(statement, exp.Drop) and kind in ("DATABASE", "SCHEMA"):
             return self._drop_database(statement)
         elif isinstance(statement, exp.Create) and kind == "INDEX":
@@ -312,7 +467,10 @@ class EmbeddedSession:
             return self._create_table(statement)
         elif isinstance(statement, exp.Create) and kind == "VIEW":
             target = statement.this.this if isinstance(statement.this, exp.Schema) else None
-            self._need_database(target or statement.this)
+            db, name = self._need_database(target or statement.this)
+            self._run_all(translate.translate(statement, self.database).statements)
+            self._record_select_table(db, name, statement.expression)
+            return Ok()
         elif isinstance(statement, exp.Drop) and kind in ("TABLE", "VIEW"):
             self._check_drop(statement, kind)
         self._run_all(translate.translate(statement, self.database).statements)
@@ -347,6 +505,7 @@ class EmbeddedSession:
         exists = self.catalog.table(db, name) is not None or self._is_view(db, name)
         if exists:
             if statement.args.get("exists"):
+                self.warn("Note", 1050, f"Table '{name}' already exists")
                 return Ok()
             raise BackendRejected(f"Table '{name}' already exists", 1050, "42S01")
         like = statement.find(exp.LikeProperty)
@@ -401,8 +560,6 @@ class EmbeddedSession:
         return row is not None
 
     def _check_drop(self, statement: exp.Drop, kind: str) -> None:
-        if statement.args.get("exists"):
-            return
         missing = []
         for table in statement.args.get("tables") or [statement.this]:
             db, name = translate.table_for(table, self.database)
@@ -417,13 +574,17 @@ class EmbeddedSession:
             )
             if not found:
                 missing.append(f"{db}.{name}")
-        if missing:
+        if missing and statement.args.get("exists"):
+            for name in missing:
+                self.warn("Note", 1051, f"Unknown table '{name}'")
+        elif missing:
             raise BackendRejected(f"Unknown table '{','.join(missing)}'", 1051, "42S02")
 
     def _drop_database(self, statement: exp.Drop) -> Ok:
         name = (statement.args.get("tables") or [statement.this])[0].name
         if not self.catalog.database_exists(name):
             if statement.args.get("exists"):
+                self.warn("Note", 1008, f"Can't drop database '{name}'; database doesn't exist")
                 return Ok()
             raise BackendRejected(
                 f"Can't drop database '{name}'; database doesn't exist", 1008, "HY000"
@@ -474,7 +635,8 @@ class EmbeddedSession:
         if cluster is None:
             raise unsupported("DROP INDEX without ON table")
         d = self._table_def(cluster.this)
-        name = statement.this.name if statement.this else statement.expressions[0].name
+        tables = statement.args.get("tables") or [statement.this]
+        name = tables[0].name
         ix = next((i for i in d.indexes if i.name.lower() == name.lower()), None)
         if ix is None:
             raise BackendRejected(f"Can't DROP INDEX `{name}`; check that it exists", 1091, "42000")
@@ -531,26 +693,24 @@ class EmbeddedSession:
                 self.user_vars[target.name.lower()] = value
                 continue
             name = target.name.lower()
+            if name not in self.variables and name not in SETTABLE:
+                raise BackendRejected(f"Unknown system variable '{target.name}'", 1193, "HY000")
             self._set_variable(name, value, value_expr)
         return Ok()
 
     def _set_variable(self, name: str, value: Any, expression: exp.Expression) -> None:
         if name == "autocommit":
-            on = (
-                _truthy(value)
-                if not isinstance(expression, exp.Column)
-                else (expression.name.upper() == "ON")
-            )
+            on = _truthy(value)
             if on and self.conn.in_transaction:
                 self.conn.execute("COMMIT")
             self.variables[name] = 1 if on else 0
             return
-        if isinstance(expression, exp.Column):  # SET x = ON / some_word
-            value = expression.name
         self.variables[name] = value
 
     def _evaluate(self, expression: exp.Expression) -> Any:
-        if isinstance(expression, exp.Column) and not expression.table:
+        if isinstance(expression, exp.Var) or (
+            isinstance(expression, exp.Column) and not expression.table
+        ):
             return expression.name  # SET sql_mode = TRADITIONAL, autocommit = ON
         select = exp.select(expression.copy())
         sql = translate.translate(select, self.database).statements[0]
@@ -593,11 +753,32 @@ class EmbeddedSession:
         c.create_function("current_user", 0, lambda: f"{self.user}@%")
         c.create_function("version", 0, lambda: SERVER_VERSION)
         c.create_function("jasmine_uservar", 1, lambda n: _sqlite_value(self.user_vars.get(n)))
+        c.create_function("jasmine_setvar", 2, self._set_user_var)
         c.create_function("jasmine_sysvar", 1, self._sysvar)
 
     def _set_last_insert_id(self, value: Any) -> Any:
         self.last_insert_id = int(value or 0)
+        self._id_set = True
         return value
+
+    def _set_user_var(self, name: str, value: Any) -> Any:
+        self.user_vars[name] = value
+        return value
+
+    def _rename(self, statement: exp.Command) -> Ok:
+        """RENAME TABLE a TO b [, c TO d]: each as ALTER TABLE ... RENAME."""
+        text = statement.text("expression")
+        m = re.match(r"\s*TABLE\s+(.*)$", text, re.IGNORECASE | re.DOTALL)
+        if not m:
+            raise unsupported("RENAME statements other than RENAME TABLE")
+        for pair in m.group(1).split(","):
+            parts = re.split(r"\s+TO\s+", pair.strip(), flags=re.IGNORECASE)
+            if len(parts) != 2:
+                raise translate.GrammarError(translate.syntax_error(text))
+            alter = translate.parse(f"ALTER TABLE {parts[0]} RENAME TO {parts[1]}")
+            assert isinstance(alter, exp.Alter)
+            self._alter(alter)
+        return Ok()
 
     def _sysvar(self, name: str) -> Any:
         if name not in self.variables:
@@ -780,6 +961,18 @@ _UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)")
 _NOT_NULL = re.compile(r"NOT NULL constraint failed: (.+)")
 _NO_COLUMN = re.compile(r"no such column: (.+)")
 _EXISTS = re.compile(r'(?:table|view|index) "?(.+?)"? already exists')
+_CHECK = re.compile(r"CHECK constraint failed: jasmine:(\d+):(.+)")
+_CHECK_MESSAGES = {
+    1406: "Data too long for column '{}' at row 1",
+    1366: "Incorrect value for column '{}' at row 1",
+    1264: "Out of range value for column '{}' at row 1",
+    1292: "Incorrect datetime value for column '{}' at row 1",
+}
+_CHECK_STATES = {1406: "22001", 1366: "22007", 1264: "22003", 1292: "22007"}
+_NO_COLUMN_NAMED = re.compile(r"has no column named (.+)$")
+_COUNT = re.compile(r"has \d+ columns but \d+ values were supplied|\d+ values for \d+ columns")
+_AMBIGUOUS = re.compile(r"ambiguous column name: (.+)")
+_DUP_COLUMN = re.compile(r"duplicate column name: (.+)")
 _NO_FUNCTION = re.compile(r"no such function: (\w+)|wrong number of arguments to function (\w+)")
 
 
@@ -796,6 +989,22 @@ def sqlite_error(exc: sqlite3.Error, statement: exp.Expression) -> JasmineError:
         return BackendRejected(f"Table '{full}' doesn't exist", 1146, "42S02")
     if m := _UNIQUE.match(message):
         return _duplicate(m.group(1))
+    if m := _CHECK.match(message):
+        code, column = int(m.group(1)), m.group(2)
+        return BackendRejected(_CHECK_MESSAGES[code].format(column), code, _CHECK_STATES[code])
+    if m := _NO_COLUMN_NAMED.search(message):
+        return BackendRejected(f"Unknown column '{m.group(1)}' in 'field list'", 1054, "42S22")
+    if _COUNT.search(message):
+        return BackendRejected("Column count doesn't match value count at row 1", 1136, "21S01")
+    if m := _AMBIGUOUS.match(message):
+        column = m.group(1).rsplit(".", 1)[-1]
+        return BackendRejected(f"Column '{column}' in field list is ambiguous", 1052, "23000")
+    if message.startswith("misuse of aggregate"):
+        return BackendRejected("Invalid use of group function", 1111, "HY000")
+    if m := _DUP_COLUMN.match(message):
+        return BackendRejected(f"Duplicate column name '{m.group(1)}'", 1060, "42S21")
+    if "sub-select returns" in message or "row value misused" in message:
+        return BackendRejected("Operand should contain 1 column(s)", 1241, "21000")
     if m := _NOT_NULL.match(message):
         column = m.group(1).rsplit(".", 1)[-1]
         return BackendRejected(f"Column '{column}' cannot be null", 1048, "23000")

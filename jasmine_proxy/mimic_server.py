@@ -261,7 +261,11 @@ class EmbeddedConnection(Connection):
         self._sync_status()
         if isinstance(outcome, Ok):
             await self.stream.write(
-                self.ok(affected_rows=outcome.affected_rows, last_insert_id=outcome.last_insert_id)
+                self.ok(
+                    affected_rows=outcome.affected_rows,
+                    last_insert_id=outcome.last_insert_id,
+                    warnings=outcome.warnings,
+                )
             )
             return
         await self._write_rows(outcome)

@@ -88,7 +88,9 @@ def from_mysql_type(mysql: str) -> ColumnType:
     return ColumnType(_BY_NAME.get(base, VAR_STRING), 31 if base in ("double", "float") else 0)
 
 
-def _from_datatype(t: exp.DataType) -> ColumnType | None:
+def _from_datatype(t: exp.DataType, column: bool = False) -> ColumnType | None:
+    """A sqlglot type as a MySQL result type; `column`: the type of a table's column (TEXT is
+    then MySQL's BLOB-with-charset, as MariaDB reports TEXT columns)."""
     name = t.this.name if hasattr(t.this, "name") else str(t.this)
     if name in ("UNKNOWN", "NULL"):
         return None
@@ -97,8 +99,12 @@ def _from_datatype(t: exp.DataType) -> ColumnType | None:
             p.this.name if isinstance(p, exp.DataTypeParam) else str(p) for p in t.expressions
         ]
         return ColumnType(DECIMAL, int(params[1]) if len(params) > 1 else 0)
-    if name in ("TEXT", "VARCHAR", "CHAR", "NCHAR", "NVARCHAR"):
-        return ColumnType(VAR_STRING)
+    if name in ("TEXT", "MEDIUMTEXT", "LONGTEXT", "TINYTEXT"):
+        return ColumnType(BLOB) if column else ColumnType(VAR_STRING)
+    if name in ("CHAR", "NCHAR"):
+        return ColumnType(STRING) if column else ColumnType(VAR_STRING)
+    if name in ("VARCHAR", "NVARCHAR", "ENUM", "SET"):
+        return ColumnType(STRING if name in ("ENUM", "SET") else VAR_STRING)
     ints = {"TINYINT": TINY, "SMALLINT": SHORT, "MEDIUMINT": INT24, "INT": LONG}
     if name.lstrip("U") in ints:
         return ColumnType(ints[name.lstrip("U")])
@@ -107,18 +113,21 @@ def _from_datatype(t: exp.DataType) -> ColumnType | None:
     if name in ("DOUBLE", "FLOAT"):
         return ColumnType(DOUBLE if name == "DOUBLE" else FLOAT, 31)
     if name == "BOOLEAN":
-        return ColumnType(LONG)
+        return ColumnType(TINY if column else LONG)
     simple = {
         "DATE": DATE,
         "DATETIME": DATETIME,
         "TIMESTAMP": TIMESTAMP,
         "TIMESTAMPTZ": TIMESTAMP,
         "TIME": TIME,
+        "YEAR": YEAR,
     }
     if name in simple:
         return ColumnType(simple[name])
-    if name in ("BLOB", "VARBINARY", "BINARY"):
+    if name in ("BLOB", "TINYBLOB", "MEDIUMBLOB", "LONGBLOB"):
         return ColumnType(BLOB, binary=True)
+    if name in ("VARBINARY", "BINARY"):
+        return ColumnType(VAR_STRING if name == "VARBINARY" else STRING, binary=True)
     return None
 
 
@@ -141,41 +150,216 @@ def infer(
         return []
     if not isinstance(annotated, exp.Query):
         return []
-    out: list[ColumnType | None] = []
-    for projection in annotated.selects:
-        out.append(_mysql_rules(projection))  # type: ignore[arg-type]
-    return out
+    return [mysql_type(p) for p in annotated.selects]  # type: ignore[arg-type]
 
 
-def _mysql_rules(projection: exp.Expression) -> ColumnType | None:
-    node = projection.unalias() if isinstance(projection, exp.Alias) else projection
-    inner = node.this if isinstance(node, (exp.Sum, exp.Avg)) else None
-    typed = _from_datatype(node.type) if node.type else None
+_INT_CODES = (TINY, SHORT, LONG, LONGLONG, INT24, YEAR)
+_DATE_PARTS = {
+    exp.Year, exp.Month, exp.Day, exp.Hour, exp.Minute, exp.Second, exp.DayOfWeek,
+    exp.DayOfMonth, exp.DayOfYear, exp.Quarter, exp.Week, exp.DateDiff,
+}  # fmt: skip
+_LONG_NAMES = {"YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND", "DAYOFWEEK", "WEEKDAY",
+               "DAYOFYEAR", "QUARTER", "WEEK", "DAYOFMONTH", "CRC32", "SIGN",
+               "DATEDIFF"}  # fmt: skip
+_LONGLONG_NAMES = {"UNIX_TIMESTAMP", "LAST_INSERT_ID", "CONNECTION_ID", "TIMESTAMPDIFF",
+                   "FOUND_ROWS", "ROW_COUNT"}  # fmt: skip
+_DATETIME_NAMES = {"NOW", "SYSDATE", "LOCALTIME", "LOCALTIMESTAMP", "UTC_TIMESTAMP"}
+_PREDICATES = (exp.Predicate, exp.Connector, exp.Not, exp.Exists, exp.Boolean)
+
+
+def _merge(types: list[ColumnType | None]) -> ColumnType | None:
+    """The type of IF/CASE/COALESCE branches: MySQL's aggregation of result types."""
+    known = [t for t in types if t is not None and t.code != NULL]
+    if not known:
+        return ColumnType(NULL)
+    codes = {t.code for t in known}
+    if codes <= set(_INT_CODES):
+        return ColumnType(LONGLONG if LONGLONG in codes else LONG)
+    if codes <= set(_INT_CODES) | {DECIMAL}:
+        return ColumnType(DECIMAL, max(t.decimals for t in known))
+    if codes <= set(_INT_CODES) | {DECIMAL, DOUBLE, FLOAT}:
+        return ColumnType(DOUBLE, 31)
+    if len(codes) == 1:
+        return known[0]
+    return TEXT_TYPE
+
+
+def _arith(
+    node: exp.Expression, left: ColumnType | None, right: ColumnType | None
+) -> ColumnType | None:
+    if left is None or right is None:
+        return None
+    if NULL in (left.code, right.code):
+        return ColumnType(DOUBLE, 31)
+    if left.code in (DOUBLE, FLOAT) or right.code in (DOUBLE, FLOAT):
+        return ColumnType(DOUBLE, 31)
+    if left.code in (VAR_STRING, STRING, BLOB) or right.code in (VAR_STRING, STRING, BLOB):
+        return ColumnType(DOUBLE, 31)
+    if DECIMAL in (left.code, right.code):
+        a, b = left.decimals, right.decimals
+        scale = a + b if isinstance(node, exp.Mul) else max(a, b)
+        return ColumnType(DECIMAL, scale)
+    if left.code in _INT_CODES and right.code in _INT_CODES:
+        literal = all(isinstance(x, (exp.Literal, exp.Neg)) for x in (node.this, node.expression))
+        return ColumnType(LONG if literal else LONGLONG)
+    if left.code in (DATE, DATETIME, TIMESTAMP) or right.code in (DATE, DATETIME, TIMESTAMP):
+        return ColumnType(LONGLONG)
+    return None
+
+
+def _date_shift(base: exp.Expression, unit: str) -> ColumnType:
+    """DATE_ADD & co.: a string in, a string out (MySQL); DATE stays DATE for day units."""
+    t = mysql_type(base)
+    if t is None or t.code in (VAR_STRING, STRING, BLOB):
+        return ColumnType(STRING)
+    if t.code == DATE and unit.upper() in ("DAY", "WEEK", "MONTH", "QUARTER", "YEAR"):
+        return ColumnType(DATE)
+    return ColumnType(DATETIME)
+
+
+def mysql_type(node: exp.Expression) -> ColumnType | None:
+    """MySQL's result type for an expression of a qualified, annotated query."""
+    while isinstance(node, (exp.Alias, exp.Paren)):
+        node = node.this
+    if isinstance(node, exp.Literal):
+        text = node.this
+        if node.is_string:
+            return TEXT_TYPE
+        if re.fullmatch(r"\d+", text):
+            return ColumnType(LONG if int(text) < 2**31 else LONGLONG)
+        if re.fullmatch(r"\d*\.\d*", text):
+            return ColumnType(DECIMAL, len(text.split(".")[1]))
+        return ColumnType(DOUBLE, 31)
+    if isinstance(node, exp.Null):
+        return ColumnType(NULL)
+    if isinstance(node, exp.HexString):
+        return ColumnType(VAR_STRING, binary=True)
+    if isinstance(node, _PREDICATES):
+        return ColumnType(LONG)
+    if isinstance(node, exp.Neg):
+        return mysql_type(node.this)
+    if isinstance(node, exp.Column):
+        return _from_datatype(node.type, column=True) if node.type else None
+    if isinstance(node, (exp.Add, exp.Sub)) and isinstance(node.expression, exp.Interval):
+        return _date_shift(node.this, node.expression.text("unit") or "DAY")
+    if isinstance(node, (exp.Add, exp.Sub, exp.Mul)):
+        return _arith(node, mysql_type(node.this), mysql_type(node.expression))
+    if isinstance(node, exp.Div):
+        left = mysql_type(node.this)
+        right = mysql_type(node.expression)
+        if left is None or right is None:
+            return None
+        if left.code in (DOUBLE, FLOAT) or right.code in (DOUBLE, FLOAT):
+            return ColumnType(DOUBLE, 31)
+        return ColumnType(DECIMAL, left.decimals + 4)
+    if isinstance(node, (exp.IntDiv, exp.Mod)):
+        left = mysql_type(node.this)
+        if left is not None and left.code == DECIMAL and isinstance(node, exp.Mod):
+            return left
+        return ColumnType(LONG)
+    if isinstance(node, exp.Window):
+        return mysql_type(node.this)
     if isinstance(node, exp.Count):
         return ColumnType(LONGLONG)
-    if isinstance(node, (exp.Sum, exp.Avg)) and inner is not None and inner.type:
-        arg = _from_datatype(inner.type)
+    if isinstance(node, (exp.Sum, exp.Avg)):
+        arg = mysql_type(node.this)
         if arg is None:
             return None
-        if arg.code in (DOUBLE, FLOAT):
+        if arg.code in (DOUBLE, FLOAT, VAR_STRING, STRING, BLOB):
             return ColumnType(DOUBLE, 31)
         scale = arg.decimals if arg.code == DECIMAL else 0
         return ColumnType(DECIMAL, scale + (4 if isinstance(node, exp.Avg) else 0))
-    if isinstance(node, exp.Div):
-        left = _from_datatype(node.this.type) if node.this.type else None
-        if left and left.code in (DOUBLE, FLOAT):
-            return ColumnType(DOUBLE, 31)
-        return ColumnType(DECIMAL, (left.decimals if left else 0) + 4)
-    if isinstance(node, exp.Literal) and not node.is_string:
-        text = node.this
-        if re.fullmatch(r"\d+", text):
-            return ColumnType(LONG if int(text) < 2**31 else LONGLONG)
-        if re.fullmatch(r"\d*\.\d+", text):
-            return ColumnType(DECIMAL, len(text.split(".")[1]))
-        return ColumnType(DOUBLE, 31)
-    if isinstance(node, exp.Literal):
-        return TEXT_TYPE
+    if isinstance(node, (exp.Min, exp.Max, exp.Abs)):
+        return mysql_type(node.this)
+    if isinstance(node, exp.Round):
+        arg = mysql_type(node.this)
+        places = node.args.get("decimals")
+        if arg is not None and arg.code in (DOUBLE, FLOAT):
+            return arg
+        if arg is not None and arg.code in _INT_CODES and places is None:
+            return arg
+        n = int(places.name) if isinstance(places, exp.Literal) else 0
+        return ColumnType(DECIMAL, max(n, 0))
+    if isinstance(node, exp.Trunc):
+        places = node.args.get("decimals")
+        n = int(places.name) if isinstance(places, exp.Literal) else 0
+        return ColumnType(DECIMAL, max(n, 0))
+    if isinstance(node, (exp.Floor, exp.Ceil)):
+        arg = mysql_type(node.this)
+        if arg is not None and arg.code in (DOUBLE, FLOAT):
+            return arg
+        return ColumnType(LONG)
+    if isinstance(node, (exp.If, exp.Case, exp.Coalesce, exp.Nullif, exp.Greatest, exp.Least)):
+        branches: list[exp.Expression] = []
+        if isinstance(node, exp.If):
+            branches = [node.args["true"], node.args.get("false") or exp.Null()]
+        elif isinstance(node, exp.Case):
+            branches = [i.args["true"] for i in node.args.get("ifs") or []]
+            branches.append(node.args.get("default") or exp.Null())
+        elif isinstance(node, exp.Nullif):
+            branches = [node.this]
+        else:
+            branches = [node.this, *node.expressions]
+        return _merge([mysql_type(b) for b in branches])
+    if isinstance(node, exp.Cast):
+        return _cast_type(node)
+    if type(node) in _DATE_PARTS:
+        return ColumnType(LONG)
+    if isinstance(node, (exp.CurrentTimestamp, exp.Localtime, exp.UtcTimestamp)):
+        return ColumnType(DATETIME)
+    if isinstance(node, exp.CurrentDate):
+        return ColumnType(DATE)
+    if isinstance(node, exp.CurrentTime):
+        return ColumnType(TIME)
+    if isinstance(node, (exp.DateAdd, exp.DateSub)):
+        return _date_shift(node.this, node.text("unit") or "DAY")
+    if isinstance(node, (exp.TsOrDsToDate, exp.Date)):
+        return ColumnType(DATE)
+    if isinstance(node, exp.UnixToTime):
+        return TEXT_TYPE if node.args.get("format") else ColumnType(DATETIME)
+    if isinstance(node, (exp.StrToUnix, exp.TimeToUnix, exp.TimestampDiff)):
+        return ColumnType(LONGLONG)
+    if isinstance(node, (exp.StrToDate, exp.StrToTime)):
+        fmt = node.text("format")
+        has_time = any(d in fmt for d in ("%H", "%M", "%S", "%I", "%i", "%s"))
+        return ColumnType(DATETIME if has_time else DATE)
+    if isinstance(node, exp.GroupConcat):
+        return ColumnType(BLOB)
+    if isinstance(node, (exp.Subquery,)) and isinstance(node.this, exp.Query):
+        selects = node.this.selects
+        return mysql_type(selects[0]) if len(selects) == 1 else None  # type: ignore[arg-type]
+    if isinstance(node, exp.Anonymous):
+        name = node.name.upper()
+        if name in _LONG_NAMES:
+            return ColumnType(LONG)
+        if name in _LONGLONG_NAMES:
+            return ColumnType(LONGLONG)
+        if name in _DATETIME_NAMES:
+            return ColumnType(DATETIME)
+        if name in ("CURDATE",):
+            return ColumnType(DATE)
+        if name in ("CURTIME",):
+            return ColumnType(TIME)
+        return None
+    if isinstance(node, (exp.Parameter, exp.SessionParameter)):
+        return None
+    typed = _from_datatype(node.type) if node.type else None
     return typed
+
+
+def _cast_type(node: exp.Cast) -> ColumnType | None:
+    to = node.args["to"]
+    name = to.this.name if hasattr(to.this, "name") else str(to.this)
+    if name in ("DECIMAL",):
+        params = [p.this.name for p in to.expressions if isinstance(p, exp.DataTypeParam)]
+        return ColumnType(DECIMAL, int(params[1]) if len(params) > 1 else 0)
+    if name in ("BIGINT", "UBIGINT", "INT", "UINT"):
+        return ColumnType(LONGLONG)
+    if name in ("CHAR", "VARCHAR", "TEXT", "NCHAR"):
+        return TEXT_TYPE
+    if name in ("BINARY", "VARBINARY", "BLOB"):
+        return ColumnType(VAR_STRING, binary=True)
+    return _from_datatype(to)
 
 
 def from_value(value: Any) -> ColumnType:

@@ -25,7 +25,9 @@ def _rows(session: EmbeddedSession, names: list[str], rows: introspect.Rows, sho
     pattern = introspect.show_like(show)
     if pattern is not None:
         rows = [r for r in rows if pattern.match(str(r[like_column]))]
-    rows = session.filter_rows(names, rows, show.args.get("where"))
+        if names[0] == "Database" or names[0].startswith("Tables_in_"):
+            names = [f"{names[0]} ({show.args['like'].name})", *names[1:]]
+    rows = session.filter_rows([n.split(" (")[0] for n in names], rows, show.args.get("where"))
     cols = types or [TEXT] * len(names)
     return Rows(list(zip(names, cols, strict=True)), [tuple(r) for r in rows])
 
@@ -70,7 +72,8 @@ def answer(session: EmbeddedSession, show: exp.Show) -> Rows:
     if kind in ("INDEX", "INDEXES", "KEYS"):
         _, d = _table(session, show)
         names, rows = introspect.index_rows(d)
-        types = [TEXT, BIGINT, TEXT, BIGINT, TEXT, TEXT, BIGINT, BIGINT] + [TEXT] * 6
+        types = [TEXT, BIGINT, TEXT, ColumnType(result_types.LONG), TEXT, TEXT, BIGINT, BIGINT]
+        types += [TEXT] * 6
         return _rows(session, names, rows, show, types=types)
     if kind == "CREATE TABLE":
         db = _database(session, show)
@@ -88,12 +91,14 @@ def answer(session: EmbeddedSession, show: exp.Show) -> Rows:
         ddl = f"CREATE DATABASE `{name}` /*!40100 DEFAULT CHARACTER SET utf8mb4 */"
         return _rows(session, ["Database", "Create Database"], [(name, ddl)], show)
     if kind == "VARIABLES":
-        rows = [(k, _show_value(v)) for k, v in sorted(session.variables.items())]
+        rows = [(k, _show_value(k, v)) for k, v in sorted(session.variables.items())]
         return _rows(session, ["Variable_name", "Value"], rows, show)
     if kind == "STATUS":
         return _rows(session, ["Variable_name", "Value"], [], show)
     if kind in ("WARNINGS", "ERRORS"):
-        return _rows(session, ["Level", "Code", "Message"], [], show)
+        rows = list(session.warnings) if kind == "WARNINGS" else []
+        types = [TEXT, ColumnType(result_types.LONG), TEXT]
+        return _rows(session, ["Level", "Code", "Message"], rows, show, types=types)
     if kind == "ENGINES":
         row = ("InnoDB", "DEFAULT", "SQLite, as the embedded backend", "YES", "NO", "YES")
         names = ["Engine", "Support", "Comment", "Transactions", "XA", "Savepoints"]
@@ -101,7 +106,7 @@ def answer(session: EmbeddedSession, show: exp.Show) -> Rows:
     if kind == "CHARACTER SET":
         row = ("utf8mb4", "UTF-8 Unicode", "utf8mb4_general_ci", 4)
         names = ["Charset", "Description", "Default collation", "Maxlen"]
-        return _rows(session, names, [row], show)
+        return _rows(session, names, [row], show, types=[TEXT, TEXT, TEXT, BIGINT])
     if kind == "COLLATION":
         names = ["Collation", "Charset", "Id", "Default", "Compiled", "Sortlen"]
         rows = [("utf8mb4_general_ci", "utf8mb4", 45, "Yes", "Yes", 1),
@@ -168,7 +173,11 @@ def answer_command(session: EmbeddedSession, statement: exp.Command) -> Rows:
     raise unsupported(f"SHOW {' '.join(upper[:2])}")
 
 
-def _show_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "ON" if value else "OFF"
+_BOOLEAN_VARIABLES = {"autocommit", "sql_auto_is_null", "transaction_read_only", "tx_read_only",
+                      "performance_schema", "foreign_key_checks", "unique_checks"}  # fmt: skip
+
+
+def _show_value(name: str, value: Any) -> str:
+    if name in _BOOLEAN_VARIABLES and str(value) in ("0", "1"):
+        return "ON" if str(value) == "1" else "OFF"
     return str(value)

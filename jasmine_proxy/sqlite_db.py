@@ -248,9 +248,18 @@ def from_unixtime(value: Value, fmt: str | None = None) -> str | None:
     return moment.strftime(fmt) if fmt else format_datetime(moment)
 
 
+_TIME = re.compile(r"\s*(-?\d{1,3}):(\d{1,2})(?::(\d{1,2}))?")
+
+
 def _part(field: str) -> Callable[[Value], int | None]:
     def get(value: Value) -> int | None:
         moment = parse_datetime(value)
+        if moment is None and field in ("hour", "minute", "second"):
+            m = _TIME.match(_text(value)) if value is not None else None
+            if m is None:
+                return None
+            h, mi, s = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
+            return {"hour": abs(h), "minute": mi, "second": s}[field]
         return None if moment is None else int(getattr(moment, field))
 
     return get
@@ -363,6 +372,46 @@ def substring_index(value: Value, delim: Value, count: Value) -> str | None:
     return sep.join(parts[:n]) if n > 0 else sep.join(parts[n:])
 
 
+def octet_length(value: Value) -> int | None:
+    if value is None:
+        return None
+    return len(value) if isinstance(value, bytes) else len(_text(value).encode())
+
+
+def reverse(value: Value) -> str | None:
+    return None if value is None else _text(value)[::-1]
+
+
+def repeat(value: Value, n: Value) -> str | None:
+    return None if value is None or n is None else _text(value) * max(int(n), 0)
+
+
+def sha2(value: Value, bits: Value) -> str | None:
+    if value is None or bits is None:
+        return None
+    algorithm = {0: "sha256", 224: "sha224", 256: "sha256", 384: "sha384", 512: "sha512"}
+    name = algorithm.get(int(bits))
+    return None if name is None else _digest(name)(value)
+
+
+def crc32(value: Value) -> int | None:
+    import zlib
+
+    if value is None:
+        return None
+    data = value if isinstance(value, bytes) else _text(value).encode()
+    return zlib.crc32(data)
+
+
+def valid_date(value: Value) -> int:
+    """CHECK constraint of DATE/DATETIME/TIMESTAMP columns: MySQL's strict mode (1292)."""
+    if value is None:
+        return 1
+    if isinstance(value, (str, bytes)) and _text(value).startswith("0000-00-00"):
+        return 1
+    return int(parse_datetime(value) is not None)
+
+
 def regexp(pattern: Value, value: Value) -> int | None:
     if pattern is None or value is None:
         return None
@@ -442,6 +491,12 @@ _SCALARS: list[tuple[str, int, Callable[..., Any]]] = [
     ("rpad", 3, rpad),
     ("substring_index", 3, substring_index),
     ("regexp", 2, regexp),
+    ("jasmine_octet_length", 1, octet_length),
+    ("jasmine_valid_date", 1, valid_date),
+    ("reverse", 1, reverse),
+    ("repeat", 2, repeat),
+    ("sha2", 2, sha2),
+    ("crc32", 1, crc32),
     ("md5", 1, _digest("md5")),
     ("sha1", 1, _digest("sha1")),
     ("sha", 1, _digest("sha1")),

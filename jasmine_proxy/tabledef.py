@@ -16,13 +16,14 @@ CREATE TABLE `t` (
   `p` decimal(10,2) NOT NULL,
   PRIMARY KEY (`id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci
->>> d.sqlite_ddl()[0]
-'CREATE TABLE "shop.t" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "p" NUMERIC NOT NULL)'
+>>> d.sqlite_ddl()[0].split(" CONSTRAINT")[0]  # then strict mode's CHECKs, see _checks
+'CREATE TABLE "shop.t" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "p" NUMERIC NOT NULL'
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 
 from sqlglot import exp
@@ -143,6 +144,7 @@ class TableDef:
     primary_key: list[str] = field(default_factory=list)
     indexes: list[Index] = field(default_factory=list)
     foreign_keys: list[ForeignKey] = field(default_factory=list)
+    auto_increment: int | None = None  # the table option AUTO_INCREMENT=N
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))
@@ -157,6 +159,7 @@ class TableDef:
             primary_key=raw["primary_key"],
             indexes=[Index(**i) for i in raw["indexes"]],
             foreign_keys=[ForeignKey(**f) for f in raw["foreign_keys"]],
+            auto_increment=raw.get("auto_increment"),
         )
 
     @property
@@ -209,6 +212,9 @@ class TableDef:
                 text = f"{_dq(c.name)} INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT"
             elif c.default is not None and c.default != "NULL":
                 text += f" DEFAULT {_sqlite_default(c.default)}"
+            if _is_text(c.type):
+                text += " COLLATE NOCASE"
+            text += "".join(_checks(c))
             parts.append(text)
         if self.primary_key and not auto:
             parts.append(f"PRIMARY KEY ({_dq_list(self.primary_key)})")
@@ -222,6 +228,11 @@ class TableDef:
         out = [f"CREATE TABLE {table} ({', '.join(parts)})"]
         out += [self.index_ddl(ix) for ix in self.indexes]
         out += self.trigger_ddl()
+        if self.auto_increment and self.auto_increment > 1:
+            out.append(
+                "INSERT INTO sqlite_sequence (name, seq) VALUES "
+                f"('{self.sqlite_name.replace(chr(39), chr(39) * 2)}', {self.auto_increment - 1})"
+            )
         return out
 
     def index_ddl(self, ix: Index) -> str:
@@ -259,12 +270,17 @@ def from_create(create: exp.Create, database: str) -> TableDef:
     d = TableDef(database=table.db or database, name=table.name)
     for item in schema.expressions:
         add_item(d, item)
+    option = create.find(exp.AutoIncrementProperty)
+    if option is not None:
+        d.auto_increment = int(option.this.name)
     return d
 
 
 def add_item(d: TableDef, item: exp.Expression) -> None:
     """Add one element of a CREATE TABLE column list (or an ALTER TABLE ADD) to `d`."""
     if isinstance(item, exp.ColumnDef):
+        if d.column(item.name) is not None:
+            raise DuplicateColumn(item.name)
         d.columns.append(column_from(d, item))
     elif isinstance(item, exp.PrimaryKey):
         d.primary_key = [_name(e) for e in item.expressions]
@@ -353,6 +369,57 @@ def column_from(d: TableDef, cdef: exp.ColumnDef) -> Column:
     if col.default is None and col.nullable and not col.auto_increment:
         col.default = "NULL"
     return col
+
+
+class DuplicateColumn(UnsupportedStatement):
+    code = 1060  # ER_DUP_FIELDNAME
+    sqlstate = "42S21"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"Duplicate column name '{name}'")
+
+
+_INT_RANGES = {
+    "tinyint": (-(2**7), 2**7 - 1, 2**8 - 1),
+    "smallint": (-(2**15), 2**15 - 1, 2**16 - 1),
+    "mediumint": (-(2**23), 2**23 - 1, 2**24 - 1),
+    "int": (-(2**31), 2**31 - 1, 2**32 - 1),
+    "bigint": (-(2**63), 2**63 - 1, 2**63 - 1),
+}
+
+
+def _is_text(mysql: str) -> bool:
+    base = mysql.split("(")[0].split()[0]
+    return base in ("varchar", "char", "text", "tinytext", "mediumtext", "longtext", "enum", "set")
+
+
+def _checks(c: Column) -> list[str]:
+    """MySQL's strict mode as named CHECK constraints: `jasmine:<error code>:<column>`; the
+    engine turns a failed one into that MySQL error."""
+    q = _dq(c.name)
+    base = c.type.split("(")[0].split()[0]
+    params = [int(p) for p in re.findall(r"\d+", c.type.split(")")[0])] if "(" in c.type else []
+    out = []
+
+    def check(code: int, condition: str) -> None:
+        out.append(f" CONSTRAINT {_dq(f'jasmine:{code}:{c.name}')} CHECK ({condition})")
+
+    if base in ("varchar", "char", "varbinary", "binary") and params:
+        check(1406, f"length({q}) <= {params[0]}")
+    elif base in _INT_RANGES and not c.auto_increment:
+        lo, hi, uhi = _INT_RANGES[base]
+        check(1366, f"typeof({q}) NOT IN ('text', 'blob')")
+        if "unsigned" in c.type:
+            check(1264, f"{q} BETWEEN 0 AND {uhi}")
+        else:
+            check(1264, f"{q} BETWEEN {lo} AND {hi}")
+    elif base == "decimal":
+        p, s = [*params, 10, 0][:2] if len(params) != 1 else (params[0], 0)
+        check(1366, f"typeof({q}) NOT IN ('text', 'blob')")
+        check(1264, f"abs({q}) < 1e{p - s}")
+    elif base in ("date", "datetime", "timestamp"):
+        check(1292, f"jasmine_valid_date({q})")
+    return out
 
 
 def _default_sql(value: exp.Expression) -> str:

@@ -110,6 +110,14 @@ def _normalise_replace(sql: str) -> str:
     return f"{m.group(1)}INSERT{m.group(2)}{sql[m.end() :]}"
 
 
+def syntax_error(sql: str) -> str:
+    """MySQL's 1064 message for a statement that is not SQL at all."""
+    return (
+        "You have an error in your SQL syntax; check the manual that corresponds to your "
+        f"MySQL server version for the right syntax to use near '{sql.strip()[:80]}' at line 1"
+    )
+
+
 def _syntax_message(sql: str, exc: ParseError) -> str:
     near = ""
     if exc.errors:
@@ -141,14 +149,23 @@ def to_sqlite(sql: str | exp.Expression, database: str | None) -> list[str]:
 
 
 def translate(
-    statement: exp.Expression, database: str | None, *, changed_rows_only: bool = False
+    statement: exp.Expression,
+    database: str | None,
+    *,
+    changed_rows_only: bool = False,
+    decimal_columns: frozenset[str] = frozenset(),
 ) -> Translation:
     """`to_sqlite` with what the engine needs to know about the result.
 
     `changed_rows_only`: UPDATE counts only rows whose values change (MySQL's affected rows
     for clients without CLIENT_FOUND_ROWS) by skipping rows the SET would leave as they are.
+    `decimal_columns`: names of DECIMAL columns of the tables involved; a comparison with
+    DECIMAL arithmetic on either side compares values rounded to 10 places, so that
+    `a + b = 0.30` holds as it does on MySQL although the sum was computed in doubles.
     """
     statement = statement.copy()
+    if decimal_columns or statement.find(exp.Literal):
+        _round_decimal_comparisons(statement, decimal_columns)
     if isinstance(statement, exp.Query):
         return Translation([_sql(rewrite(statement, database))], kind="select")
     if isinstance(statement, exp.Insert):
@@ -162,6 +179,31 @@ def translate(
     if isinstance(statement, exp.Drop):
         return _drop(statement, database)
     raise unsupported(_construct(statement))
+
+
+_COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.NullSafeEQ)
+
+
+def _is_decimal_arithmetic(node: exp.Expression, decimal_columns: frozenset[str]) -> bool:
+    if not isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div)):
+        return False
+    for leaf in node.find_all(exp.Literal, exp.Column):
+        if isinstance(leaf, exp.Literal) and not leaf.is_string and "." in leaf.this:
+            return True
+        if isinstance(leaf, exp.Column) and leaf.name.lower() in decimal_columns:
+            return True
+    return False
+
+
+def _round_decimal_comparisons(statement: exp.Expression, decimal_columns: frozenset[str]) -> None:
+    lowered = frozenset(c.lower() for c in decimal_columns)
+    for cmp in list(statement.find_all(*_COMPARISONS)):
+        sides = (cmp.this, cmp.expression)
+        if any(_is_decimal_arithmetic(s, lowered) for s in sides):
+            for side in sides:
+                side.replace(
+                    exp.Anonymous(this="round", expressions=[side.copy(), exp.Literal.number(10)])
+                )
 
 
 def _construct(statement: exp.Expression) -> str:
@@ -213,6 +255,12 @@ def _rename_table(table: exp.Table, database: str | None, ctes: set[str]) -> Non
         return
     if not table.db and table.name.lower() in ctes:
         return
+    if not table.db and table.name.upper() == "DUAL" and isinstance(table.parent, exp.From):
+        select = table.parent.parent
+        if isinstance(select, exp.Select) and not select.args.get("joins"):
+            select.set("from_", None)
+            select.set("from", None)
+            return
     if table.db.lower() == INFORMATION_SCHEMA:
         _replace_table(table, f"{INFORMATION_SCHEMA}.{table.name.lower()}")
         return
@@ -232,7 +280,7 @@ def _replace_table(table: exp.Table, name: str) -> None:
     if isinstance(table.parent, (exp.Schema, exp.Insert)):
         return  # an INSERT target
     if not table.args.get("alias"):
-        table.set("alias", exp.TableAlias(this=exp.to_identifier(alias)))
+        table.set("alias", exp.TableAlias(this=exp.to_identifier(alias, quoted=True)))
 
 
 def _sequence(table: exp.Table, start: str, stop: str, step: str | None) -> exp.Expression:
@@ -257,6 +305,7 @@ _ZERO_ARG = {
     exp.CurrentTime: "jasmine_curtime",
     exp.UtcTimestamp: "jasmine_utc_timestamp",
     exp.CurrentSchema: "database",
+    exp.Localtime: "jasmine_now",
     exp.CurrentUser: "current_user",
     exp.CurrentVersion: "version",
 }
@@ -334,8 +383,27 @@ def _function(node: exp.Expression) -> exp.Expression:
         return _call("jasmine_from_unixtime", node.this, *([fmt] if fmt else []))
     if isinstance(node, (exp.StrToUnix, exp.TimeToUnix)):
         return _call("jasmine_unix_timestamp", *([node.this] if node.this else []))
-    if isinstance(node, exp.StrToDate):
+    if isinstance(node, (exp.StrToDate, exp.StrToTime)):
         return _call("jasmine_str_to_date", node.this, node.args["format"])
+    if isinstance(node, exp.Length) and node.args.get("binary"):
+        return _call("jasmine_octet_length", node.this)
+    if isinstance(node, exp.PropertyEQ) and isinstance(node.this, exp.Parameter):  # @v := x
+        return _call("jasmine_setvar", exp.Literal.string(node.this.name.lower()), node.expression)
+    if (
+        isinstance(node, exp.Column)
+        and not node.table
+        and node.name.upper()
+        in (
+            "LOCALTIME",
+            "LOCALTIMESTAMP",
+            "UTC_TIMESTAMP",
+            "CURRENT_USER",
+        )
+    ):
+        name = node.name.upper()
+        return _call(
+            "current_user" if name == "CURRENT_USER" else _RENAMED.get(name, "jasmine_now")
+        )
     if isinstance(node, exp.DateDiff):
         return _call("jasmine_datediff", node.this, node.expression)
     if isinstance(node, exp.TimestampDiff):
@@ -392,7 +460,13 @@ def _insert(statement: exp.Insert, database: str | None) -> Translation:
     if statement.args.get("ignore"):
         statement.set("ignore", None)
         statement.set("alternative", "IGNORE")
+    _defaults(statement)
     sql = _sql(statement)
+    if conflict is not None and isinstance(statement.expression, exp.Query):
+        # SQLite: an upsert's SELECT needs a WHERE (a parsing ambiguity), so it gets one
+        source = exp.select("*").from_(statement.expression.subquery("jasmine_src"))
+        statement.set("expression", source.where(exp.true()))
+        sql = _sql(statement)
     if conflict is not None:
         sets = []
         for eq in conflict.expressions:
@@ -402,10 +476,39 @@ def _insert(statement: exp.Insert, database: str | None) -> Translation:
             column = eq.this
             value = rewrite(eq.expression, database)
             sets.append(f"{quote(column.name)} = {_sql(value)}")
-        if isinstance(statement.expression, exp.Query) and " WHERE " not in sql.upper():
-            sql += " WHERE TRUE"  # SQLite: an upsert's SELECT needs WHERE (parsing ambiguity)
         sql += " ON CONFLICT DO UPDATE SET " + ", ".join(sets)
     return Translation([sql], kind="insert", table=target, upsert=replace or conflict is not None)
+
+
+def _defaults(statement: exp.Insert) -> None:
+    """VALUES () and DEFAULT in VALUES: SQLite has DEFAULT VALUES and omitted columns."""
+    values = statement.expression
+    if not isinstance(values, exp.Values):
+        return
+    rows = values.expressions
+    has_default = any(isinstance(v, (exp.Var, exp.Column)) and v.name.upper() == "DEFAULT"
+                      for row in rows for v in row.expressions)  # fmt: skip
+    empty = any(not row.expressions for row in rows)
+    if not has_default and not empty:
+        return
+    if len(rows) != 1:
+        raise unsupported("DEFAULT in a multi-row INSERT")
+    target = statement.this
+    columns = list(target.expressions) if isinstance(target, exp.Schema) else None
+    row = rows[0].expressions
+    if columns is None and row:
+        raise unsupported("DEFAULT in an INSERT without a column list")
+    keep = [i for i, v in enumerate(row) if not (isinstance(v, (exp.Var, exp.Column))
+            and v.name.upper() == "DEFAULT")]  # fmt: skip
+    if not keep:
+        table = target.this if isinstance(target, exp.Schema) else target
+        statement.set("this", table)
+        statement.set("expression", None)
+        statement.set("default", True)
+        return
+    assert columns is not None
+    target.set("expressions", [columns[i] for i in keep])
+    rows[0].set("expressions", [row[i] for i in keep])
 
 
 def _limited(statement: exp.Expression, target: str, where: exp.Expression | None) -> None:
@@ -531,8 +634,7 @@ def _drop(statement: exp.Drop, database: str | None) -> Translation:
         for table in statement.args.get("tables") or [statement.this]:
             name = sqlite_name(*table_for(table, database))
             out.append(f"DROP {kind}{exists} {quote(name)}")
-            if kind == "TABLE":
-                out.append(f"DELETE FROM jasmine_tables WHERE name = {_string(name)}")
+            out.append(f"DELETE FROM jasmine_tables WHERE name = {_string(name)}")
         return Translation(out, kind="ddl")
     raise unsupported(f"DROP {kind}")
 
