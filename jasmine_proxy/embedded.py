@@ -19,10 +19,12 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import sqlglot
 from sqlglot import exp
+from sqlglot.tokens import TokenType
 
 from jasmine_proxy import introspect, result_types, sqlite_db, tabledef, translate
 from jasmine_proxy.errors import BackendRejected, JasmineError, UnsupportedStatement
@@ -164,7 +166,11 @@ class EmbeddedSession:
     def _error(self, exc: sqlite3.Error, statement: exp.Expression) -> JasmineError:
         error = sqlite_error(exc, statement)
         message = str(exc)
-        if error.code == 1048 and isinstance(statement, exp.Insert):
+        if (
+            error.code == 1048
+            and isinstance(statement, exp.Insert)
+            and isinstance(statement.this, exp.Schema)
+        ):
             column = message.rsplit(".", 1)[-1]
             target = statement.this
             named = isinstance(target, exp.Schema) and any(
@@ -407,6 +413,7 @@ class EmbeddedSession:
                         this=table, expressions=[exp.to_identifier(c.name) for c in d.columns]
                     ),
                 )
+        _round_decimals(d, names, values)
         auto = next((c.name.lower() for c in d.columns if c.auto_increment), None)
         if auto is None or auto not in names:
             return
@@ -824,6 +831,33 @@ class NoCore:
 # -- helpers -------------------------------------------------------------------------------
 
 
+def _round_decimals(d: tabledef.TableDef, names: list[str], values: exp.Values) -> None:
+    """Literals for DECIMAL columns rounded to the column's scale, half away from zero, as
+    MySQL stores them (1.005 in DECIMAL(10,2) is 1.01)."""
+    scales = {}
+    for c in d.columns:
+        m = re.match(r"decimal\(\d+,(\d+)\)", c.type)
+        if m and c.name.lower() in names:
+            scales[names.index(c.name.lower())] = int(m.group(1))
+    if not scales:
+        return
+    for row in values.expressions:
+        for i, scale in scales.items():
+            cells = row.expressions
+            if i >= len(cells):
+                continue
+            cell = cells[i]
+            literal = cell.this if isinstance(cell, exp.Neg) else cell
+            if isinstance(literal, exp.Literal) and "." in literal.this:
+                try:
+                    rounded = Decimal(literal.this).quantize(
+                        Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP
+                    )
+                except ArithmeticError:
+                    continue
+                literal.replace(exp.Literal.number(str(rounded)))
+
+
 def _construct(statement: exp.Expression) -> str:
     if isinstance(statement, exp.Command):
         return f"{statement.name.upper()} statements"
@@ -927,12 +961,13 @@ def select_list_texts(sql: str) -> list[str] | None:
     items: list[list[Any]] = []
     current: list[Any] = []
     for tok in tokens:
-        word = tok.text.upper()
+        word = tok.text.upper() if tok.token_type != TokenType.STRING else "'"
+        opens, closes = tok.token_type == TokenType.L_PAREN, tok.token_type == TokenType.R_PAREN
         if not started:
             if depth == 0 and word == "SELECT":
                 started = True
-            depth += word == "("
-            depth -= word == ")"
+            depth += opens
+            depth -= closes
             continue
         if depth == 0 and not current and word in _MODIFIERS:
             continue
@@ -942,8 +977,8 @@ def select_list_texts(sql: str) -> list[str] | None:
             items.append(current)
             current = []
             continue
-        depth += word == "("
-        depth -= word == ")"
+        depth += opens
+        depth -= closes
         current.append(tok)
     if current:
         items.append(current)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
 from sqlglot import exp
@@ -388,7 +388,11 @@ def convert(value: Any, t: ColumnType) -> Any:
                 d = exact(value)
             except ArithmeticError:
                 return value
-            return d.quantize(Decimal(1).scaleb(-t.decimals)) if t.decimals >= 0 else d
+            if t.decimals < 0:
+                return d
+            with localcontext() as ctx:
+                ctx.prec = 96
+                return d.quantize(Decimal(1).scaleb(-t.decimals), rounding=ROUND_HALF_UP)
         return value
     if code in (TINY, SHORT, LONG, LONGLONG, INT24, YEAR):
         if isinstance(value, float):

@@ -265,6 +265,40 @@ def _part(field: str) -> Callable[[Value], int | None]:
     return get
 
 
+def dayofyear(value: Value) -> int | None:
+    moment = parse_datetime(value)
+    return None if moment is None else moment.timetuple().tm_yday
+
+
+def dayname(value: Value) -> str | None:
+    moment = parse_datetime(value)
+    return None if moment is None else moment.strftime("%A")
+
+
+def monthname(value: Value) -> str | None:
+    moment = parse_datetime(value)
+    return None if moment is None else moment.strftime("%B")
+
+
+def quarter(value: Value) -> int | None:
+    moment = parse_datetime(value)
+    return None if moment is None else (moment.month - 1) // 3 + 1
+
+
+def week(value: Value, mode: Value = 0) -> int | None:
+    """WEEK(d) in MySQL's default mode 0: weeks start on Sunday, week 1 has the first one."""
+    moment = parse_datetime(value)
+    return None if moment is None else int(moment.strftime("%U"))
+
+
+def last_day(value: Value) -> str | None:
+    moment = parse_datetime(value)
+    if moment is None:
+        return None
+    end = calendar.monthrange(moment.year, moment.month)[1]
+    return moment.date().replace(day=end).isoformat()
+
+
 def dayofweek(value: Value) -> int | None:
     moment = parse_datetime(value)
     return None if moment is None else (moment.isoweekday() % 7) + 1
@@ -482,6 +516,14 @@ _SCALARS: list[tuple[str, int, Callable[..., Any]]] = [
     ("minute", 1, _part("minute")),
     ("second", 1, _part("second")),
     ("day_of_week", 1, dayofweek),
+    ("day_of_year", 1, dayofyear),
+    ("dayofyear", 1, dayofyear),
+    ("dayname", 1, dayname),
+    ("monthname", 1, monthname),
+    ("quarter", 1, quarter),
+    ("week", 1, week),
+    ("week", 2, week),
+    ("last_day", 1, last_day),
     ("dayofweek", 1, dayofweek),
     ("weekday", 1, weekday),
     ("concat_ws", -1, concat_ws),

@@ -198,6 +198,8 @@ def _is_decimal_arithmetic(node: exp.Expression, decimal_columns: frozenset[str]
 def _round_decimal_comparisons(statement: exp.Expression, decimal_columns: frozenset[str]) -> None:
     lowered = frozenset(c.lower() for c in decimal_columns)
     for cmp in list(statement.find_all(*_COMPARISONS)):
+        if isinstance(cmp.parent, (exp.Update, exp.OnConflict, exp.SetItem)):
+            continue  # an assignment, not a comparison
         sides = (cmp.this, cmp.expression)
         if any(_is_decimal_arithmetic(s, lowered) for s in sides):
             for side in sides:
