@@ -69,6 +69,28 @@ SYSTEM_VARIABLES: dict[str, Any] = {
     "version": SERVER_VERSION,
     "version_comment": "Jasmine embedded backend (SQLite)",
     "wait_timeout": 28800,
+    "max_connections": 151,
+    "net_buffer_length": 16384,
+    "query_cache_size": 0,
+    "query_cache_type": "OFF",
+    "character_set_system": "utf8mb3",
+    "have_query_cache": "NO",
+    "version_compile_os": "Linux",
+    "hostname": "localhost",
+    "port": 3307,
+    "div_precision_increment": 4,
+    "group_concat_max_len": 1048576,
+    "foreign_key_checks": 1,
+    "unique_checks": 1,
+    "sql_safe_updates": 0,
+    "sql_notes": 1,
+    "warning_count": 0,
+    "error_count": 0,
+    "net_read_timeout": 30,
+    "lock_wait_timeout": 86400,
+    "innodb_lock_wait_timeout": 50,
+    "max_execution_time": 0,
+    "max_statement_time": 0,
 }
 
 
@@ -146,6 +168,9 @@ class EmbeddedSession:
     def execute(self, sql: str) -> Outcome:
         """Run one MySQL statement; a `JasmineError` with MySQL's code if it fails."""
         with self._lock:
+            savepoint = _SAVEPOINT.match(sql)
+            if savepoint:
+                return self._savepoint(savepoint.group(1), savepoint.group(2))
             statement = translate.parse(sql)
             if not (isinstance(statement, exp.Show) and statement.name.upper() == "WARNINGS"):
                 self.warnings = []
@@ -157,6 +182,23 @@ class EmbeddedSession:
             if isinstance(outcome, Ok) and self.warnings:
                 outcome.warnings = len(self.warnings)
             return outcome
+
+    def _savepoint(self, verb: str, name: str) -> Ok:
+        """SAVEPOINT, RELEASE SAVEPOINT, ROLLBACK TO [SAVEPOINT] (SQLite's are the same)."""
+        name = name.strip("`")
+        verb = " ".join(verb.upper().split())
+        if not self.conn.in_transaction:
+            if verb == "SAVEPOINT":
+                return Ok()  # autocommit: MySQL's savepoint ends with the statement
+            raise BackendRejected(f"SAVEPOINT {name} does not exist", 1305, "42000")
+        command = {"SAVEPOINT": "SAVEPOINT", "RELEASE SAVEPOINT": "RELEASE"}.get(
+            verb, "ROLLBACK TO"
+        )
+        try:
+            self.conn.execute(f"{command} {quote(name)}")
+        except sqlite3.OperationalError:
+            raise BackendRejected(f"SAVEPOINT {name} does not exist", 1305, "42000") from None
+        return Ok()
 
     def _check_variables(self, statement: exp.Expression) -> None:
         for param in statement.find_all(exp.SessionParameter):
@@ -351,6 +393,7 @@ class EmbeddedSession:
         self._generated = False
         if isinstance(statement, exp.Insert):
             self._prepare_insert(statement)
+        self._prepare_assignments(statement)
         t = translate.translate(
             statement,
             self.database,
@@ -426,6 +469,47 @@ class EmbeddedSession:
             ):
                 cells[i].replace(exp.Null())
                 self._generated = True
+
+    def _prepare_assignments(self, statement: exp.Expression) -> None:
+        """SET col = DEFAULT, and DECIMAL columns assigned an expression: rounded to their scale
+        as MySQL stores them (so 0.15 + 0.20 is stored as 0.35, not 0.35000000000000003)."""
+        target = statement.this.this if isinstance(statement.this, exp.Schema) else statement.this
+        if not isinstance(target, exp.Table):
+            return
+        try:
+            db, name = translate.table_for(target, self.database)
+        except JasmineError:
+            return
+        d = self.catalog.table(db, name)
+        if d is None:
+            return
+        conflict = statement.args.get("conflict")
+        assignments = list(statement.expressions) if isinstance(statement, exp.Update) else []
+        if conflict is not None:
+            assignments += list(conflict.expressions)
+        for eq in assignments:
+            if not isinstance(eq, exp.EQ) or not isinstance(eq.this, exp.Column):
+                continue
+            col = d.column(eq.this.name)
+            if col is None:
+                continue
+            value = eq.expression
+            if isinstance(value, (exp.Var, exp.Column)) and value.name.upper() == "DEFAULT":
+                default = col.default if col.default not in (None, "NULL") else None
+                if default == "current_timestamp()":
+                    value.replace(exp.CurrentTimestamp())
+                elif default is None:
+                    value.replace(exp.Null())
+                else:
+                    value.replace(sqlglot.parse_one(default, read="mysql"))
+                continue
+            m = re.match(r"decimal\(\d+,(\d+)\)", col.type)
+            if m and not isinstance(value, (exp.Literal, exp.Null, exp.Column)):
+                value.replace(
+                    exp.Anonymous(
+                        this="round", expressions=[value.copy(), exp.Literal.number(m.group(1))]
+                    )
+                )
 
     def _decimal_columns(self, tables: list[tuple[str, str]]) -> frozenset[str]:
         out: set[str] = set()
@@ -938,6 +1022,8 @@ def projection_names(statement: exp.Expression, sql: str) -> list[str] | None:
             out.append(s.alias)
         elif isinstance(s, exp.Column):
             out.append(s.name)
+        elif isinstance(s, exp.Literal) and s.is_string:
+            out.append(s.this)
         elif texts is not None and len(texts) == len(statement.selects):
             out.append(texts[i])
         else:
@@ -991,6 +1077,11 @@ def no_such_table(db: str, name: str) -> BackendRejected:
     return BackendRejected(f"Table '{db}.{name}' doesn't exist", 1146, "42S02")
 
 
+_SAVEPOINT = re.compile(
+    r"\s*(SAVEPOINT|RELEASE\s+SAVEPOINT|ROLLBACK\s+(?:WORK\s+)?TO\s+(?:SAVEPOINT\s+)?)"
+    r"\s*(`[^`]+`|\w+)\s*;?\s*$",
+    re.IGNORECASE,
+)
 _NO_TABLE = re.compile(r"no such table: (?:main\.|temp\.)?(.+)")
 _UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)")
 _NOT_NULL = re.compile(r"NOT NULL constraint failed: (.+)")

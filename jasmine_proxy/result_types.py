@@ -148,9 +148,25 @@ def infer(
         annotated = annotate_types(q, schema=mapping, dialect="mysql")
     except Exception:  # sqlglot cannot type it: the values will
         return []
+    if isinstance(annotated, exp.SetOperation):
+        branches = _branches(annotated)
+        typed = [[mysql_type(p) for p in b.selects] for b in branches]  # type: ignore[arg-type]
+        width = len(annotated.selects)
+        if not typed or any(len(t) != width for t in typed):
+            return []
+        return [_merge([t[i] for t in typed]) for i in range(width)]
     if not isinstance(annotated, exp.Query):
         return []
     return [mysql_type(p) for p in annotated.selects]  # type: ignore[arg-type]
+
+
+def _branches(node: exp.Expression) -> list[exp.Select]:
+    """The SELECTs of a UNION/INTERSECT/EXCEPT, left to right."""
+    if isinstance(node, exp.SetOperation):
+        return _branches(node.this) + _branches(node.expression)
+    if isinstance(node, exp.Subquery):
+        return _branches(node.this)
+    return [node] if isinstance(node, exp.Select) else []
 
 
 _INT_CODES = (TINY, SHORT, LONG, LONGLONG, INT24, YEAR)
@@ -161,7 +177,7 @@ _DATE_PARTS = {
 _LONG_NAMES = {"YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND", "DAYOFWEEK", "WEEKDAY",
                "DAYOFYEAR", "QUARTER", "WEEK", "DAYOFMONTH", "CRC32", "SIGN",
                "DATEDIFF"}  # fmt: skip
-_LONGLONG_NAMES = {"UNIX_TIMESTAMP", "LAST_INSERT_ID", "CONNECTION_ID", "TIMESTAMPDIFF",
+_LONGLONG_NAMES = {"UNIX_TIMESTAMP", "LAST_INSERT_ID", "TIMESTAMPDIFF",
                    "FOUND_ROWS", "ROW_COUNT"}  # fmt: skip
 _DATETIME_NAMES = {"NOW", "SYSDATE", "LOCALTIME", "LOCALTIMESTAMP", "UTC_TIMESTAMP"}
 _PREDICATES = (exp.Predicate, exp.Connector, exp.Not, exp.Exists, exp.Boolean)
@@ -330,7 +346,7 @@ def mysql_type(node: exp.Expression) -> ColumnType | None:
         return mysql_type(selects[0]) if len(selects) == 1 else None  # type: ignore[arg-type]
     if isinstance(node, exp.Anonymous):
         name = node.name.upper()
-        if name in _LONG_NAMES:
+        if name in _LONG_NAMES or name == "CONNECTION_ID":
             return ColumnType(LONG)
         if name in _LONGLONG_NAMES:
             return ColumnType(LONGLONG)

@@ -551,7 +551,6 @@ def _update(statement: exp.Update, database: str | None, changed_only: bool) -> 
             exp.Where(this=exp.and_(exp.paren(where.this), cond) if where else cond),
         )
     _limited(statement, target, statement.args.get("where"))
-    statement.this.set("alias", None)
     return Translation([_sql(statement)], kind="update", table=target)
 
 
