@@ -179,6 +179,8 @@ class Background:
             self._started.set()
 
     def stop(self, grace: float = 30.0) -> None:
+        if not self._thread.is_alive():
+            return  # never started (serve failed before listening), or over already
         if self._token is not None and self._scope is not None:
             scope = self._scope
             try:
