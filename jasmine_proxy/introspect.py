@@ -78,7 +78,7 @@ SCHEMA_COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("NON_UNIQUE", "bigint(1)"),
         ("INDEX_SCHEMA", "varchar(64)"),
         ("INDEX_NAME", "varchar(64)"),
-        ("SEQ_IN_INDEX", "bigint(2)"),
+        ("SEQ_IN_INDEX", "int(2)"),
         ("COLUMN_NAME", "varchar(64)"),
         ("COLLATION", "varchar(1)"),
         ("CARDINALITY", "bigint(21)"),
@@ -209,6 +209,10 @@ class Catalog:
         """{db: {table: {column: mysql type}}} for sqlglot's type inference."""
         out: dict[str, dict[str, dict[str, str]]] = {}
         for db, name in tables:
+            if db.lower() == "information_schema" and name.lower() in SCHEMA_COLUMNS:
+                columns = {c: t.split()[0] for c, t in SCHEMA_COLUMNS[name.lower()]}
+                out.setdefault(db, {})[name] = columns
+                continue
             d = self.table(db, name)
             if d is None:
                 continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import sqlglot
 from sqlglot import exp
 
 from jasmine_proxy import introspect, result_types, translate
@@ -67,8 +68,14 @@ def answer(session: EmbeddedSession, show: exp.Show) -> Rows:
         return _rows(session, [column], [(name,) for name, _ in objects], show)
     if kind == "COLUMNS":
         _, d = _table(session, show)
-        names, rows = introspect.describe_rows(d, full=bool(show.args.get("full")))
-        return _rows(session, names, rows, show)
+        full = bool(show.args.get("full"))
+        names, rows = introspect.describe_rows(d, full=full)
+        blob = ColumnType(result_types.BLOB)
+        types = [TEXT] * len(names)
+        for i, n in enumerate(names):
+            if n in ("Type", "Default"):
+                types[i] = blob
+        return _rows(session, names, rows, show, types=types)
     if kind in ("INDEX", "INDEXES", "KEYS"):
         _, d = _table(session, show)
         names, rows = introspect.index_rows(d)
@@ -111,7 +118,8 @@ def answer(session: EmbeddedSession, show: exp.Show) -> Rows:
         names = ["Collation", "Charset", "Id", "Default", "Compiled", "Sortlen"]
         rows = [("utf8mb4_general_ci", "utf8mb4", 45, "Yes", "Yes", 1),
                 ("utf8mb4_bin", "utf8mb4", 46, "", "Yes", 1)]  # fmt: skip
-        return _rows(session, names, rows, show)
+        types = [TEXT, TEXT, BIGINT, TEXT, TEXT, BIGINT]
+        return _rows(session, names, rows, show, types=types)
     if kind == "TABLE STATUS":
         db = _database(session, show)
         names = ["Name", "Engine", "Version", "Row_format", "Rows", "Avg_row_length",
@@ -156,14 +164,34 @@ def _create_view(session: EmbeddedSession, db: str, name: str) -> Rows:
 
 
 def answer_command(session: EmbeddedSession, statement: exp.Command) -> Rows:
-    """SHOW forms sqlglot leaves unparsed: SHOW KEYS/INDEXES FROM t [IN db]."""
-    words = statement.expression.sql("mysql").strip("'").replace("`", "").split()
+    """SHOW forms sqlglot leaves unparsed: SHOW KEYS/INDEXES FROM t [IN db], SHOW COUNT(*)
+    WARNINGS, SHOW COLLATION WHERE ..."""
+    from jasmine_proxy.embedded import Rows
+
+    raw = statement.args.get("expression")
+    text = raw.name if isinstance(raw, exp.Expression) else str(raw or "")
+    words = text.replace("`", "").split()
     upper = [w.upper() for w in words]
+    if upper[:2] in (["COUNT(*)", "WARNINGS"], ["COUNT(*)", "ERRORS"]):
+        count = len(session.warnings) if upper[1] == "WARNINGS" else 0
+        name = f"@@session.{upper[1].lower()[:-1]}_count"
+        return Rows([(name, BIGINT)], [(count,)])
+    if (
+        upper
+        and upper[0] in ("COLLATION", "VARIABLES", "DATABASES", "TABLES", "STATUS")
+        and ("WHERE" in upper)
+    ):
+        where = sqlglot.parse_one(
+            "SELECT 1 WHERE " + text.split(" ", 1)[1].split(None, 1)[1], read="mysql"
+        ).args.get("where")
+        return answer(session, exp.Show(this=upper[0], where=where))
     if upper and upper[0] in ("KEYS", "INDEXES", "INDEX") and len(words) >= 3:
         table = words[2]
         db = words[4] if len(words) >= 5 and upper[3] in ("IN", "FROM") else None
         if "." in table and db is None:
             db, table = table.split(".", 1)
+        if len(words) >= 5 and upper[3] in ("IN", "FROM"):
+            db = words[4]
         show = exp.Show(
             this="INDEX",
             target=exp.to_identifier(table),
