@@ -15,11 +15,17 @@ from sqlglot.tokens import TokenType
 
 from jasmine_proxy import options as opts
 from jasmine_proxy import patterns
-from jasmine_proxy.errors import GrammarError, NoDatabase, NotMaintainable
+from jasmine_proxy.errors import (
+    BackendRejected,
+    GrammarError,
+    NoDatabase,
+    NotMaintainable,
+    WrongValue,
+)
 from jasmine_proxy.options import check_applicable, parse_options
 from jasmine_proxy.patterns import Definition
 from jasmine_proxy.plan import Name, Op, Plan
-from jasmine_proxy.statements import CreateMaterialization
+from jasmine_proxy.statements import CreateMaterialization, Statement
 
 
 def qualify(table: exp.Table, current: str | None) -> Name:
@@ -27,6 +33,11 @@ def qualify(table: exp.Table, current: str | None) -> Name:
     schema = table.db or current
     if not schema:
         raise NoDatabase()
+    for part in (schema, table.name):  # MySQL's own rules for names, before anything is built
+        if len(part) > 64:
+            raise BackendRejected(f"Identifier name '{part}' is too long", 1059, "42000")
+        if part.endswith(" "):
+            raise BackendRejected(f"Incorrect table name '{part}'", 1103, "42000")
     return Name(schema, table.name)
 
 
@@ -50,10 +61,22 @@ def query_text(sql: str) -> str:
     raise GrammarError("You have an error in your SQL syntax; expected AS followed by a query")
 
 
+def written_options(node: Statement) -> dict[str, str]:
+    """The WITH / SET options of a statement as written; one given twice is an error (a dict
+    would keep only the last)."""
+    raw: dict[str, str] = {}
+    for option in node.args.get("options") or []:
+        name = option.this.name
+        if name.lower() in (n.lower() for n in raw):
+            raise WrongValue(f"Incorrect option list: '{name}' is given twice")
+        raw[name] = option.value
+    return raw
+
+
 def define(node: CreateMaterialization, sql: str, current: str | None) -> Definition:
     """The definition a CreateMaterialization node asks for, options validated."""
     strategy = node.args.get("strategy")
-    raw = {o.this.name: o.expression.name for o in node.args.get("options") or []}
+    raw = written_options(node)
     return Definition(
         name=qualify(node.this, current),
         query_text=query_text(sql),

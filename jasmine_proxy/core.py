@@ -284,8 +284,7 @@ class Core:
     def _set(
         self, m: Materialization, node: AlterMaterialization, session: ClientSession
     ) -> Result:
-        raw = {o.this.name: o.value for o in node.args.get("options") or []}
-        changes = parse_options(raw)
+        changes = parse_options(compiler.written_options(node))
         options = m.options.merged(changes.given)
         if "build" in changes.given:
             raise WrongValue("Incorrect option: 'build' applies only to CREATE")
