@@ -206,18 +206,25 @@ class Analysis:
 
 
 def quote(name: str) -> str:
-    """A name as MySQL would need it written: bare when plain, else in backticks."""
-    if name.replace("_", "a").replace("$", "a").isalnum() and not name[:1].isdigit():
-        return name
-    return "`" + name.replace("`", "``") + "`"
+    """A name as MySQL needs it written: bare when plain, else in backticks (reserved words,
+    spaces, backticks ...)."""
+    return exp.to_identifier(name).sql("mysql") if name else "``"
+
+
+def table_name(name: Name) -> str:
+    """`schema`.`table` quoted as needed; the table alone when its schema is unknown."""
+    return f"{quote(name.schema)}.{quote(name.name)}" if name.schema else quote(name.name)
 
 
 def source_tables(query: exp.Query, default_schema: str | None) -> list[Name]:
     """Every table the query reads (CTE names excluded), schema-qualified, once each: what the
     caller fetches `KeyInfo` for. Tables with no schema and no default schema are left out."""
     ctes = {c.alias_or_name.lower() for c in query.find_all(exp.CTE)}
+    tables = list(query.find_all(exp.Table, bfs=False))
+    placed = {id(t): min((i.meta.get("start", 1 << 62) for i in t.find_all(exp.Identifier)),
+                         default=1 << 62) for t in tables}  # fmt: skip
     found: list[Name] = []
-    for table in query.find_all(exp.Table):
+    for table in sorted(tables, key=lambda t: placed[id(t)]):  # in the order of the text
         if not table.name or (not table.db and table.name.lower() in ctes):
             continue
         schema = table.db or default_schema
@@ -283,10 +290,9 @@ def render(a: Analysis) -> str:
             parts.append(f"auto {quote(s.keys.auto_increment)}")
         return "; ".join(parts)
 
-    lines = [f"tables: {', '.join(f'{quote(t.schema)}.{quote(t.name)}' for t in a.tables) or '-'}"]
+    lines = [f"tables: {', '.join(map(table_name, a.tables)) or '-'}"]
     lines += ["sources:"] + [
-        f"  {quote(s.alias)} = {quote(s.name.schema)}.{quote(s.name.name)} ({keys(s)})"
-        for s in a.sources
+        f"  {quote(s.alias)} = {table_name(s.name)} ({keys(s)})" for s in a.sources
     ]
     lines += ["joins:"] + [
         f"  {j.kind} {quote(j.table)} on "
@@ -301,11 +307,11 @@ def render(a: Analysis) -> str:
     lines += ["group by:"] + [
         f"  {g.sql}"
         + (f" = {g.source}" if g.source and str(g.source) != g.sql else "")
-        + f" -> {g.output or '-'}"
+        + f" -> {quote(g.output) if g.output else '-'}"
         for g in a.group_by
     ]
     lines += [f"having: {a.having or '-'}", "aggregates:"] + [
-        f"  {g.kind} {g.sql}" + (f" -> {g.output}" if g.output else f" in {g.used_in}")
+        f"  {g.kind} {g.sql}" + (f" -> {quote(g.output)}" if g.output else f" in {g.used_in}")
         for g in a.aggregates
     ]
     lines += ["outputs:"] + [

@@ -25,6 +25,7 @@ from jasmine_proxy.analysis import (
     Source,
     TimeWindow,
     quote,
+    table_name,
 )
 from jasmine_proxy.obstacles import SUPPORTED_AGGREGATES, Locator, Obstacle, short
 from jasmine_proxy.options import Options
@@ -48,6 +49,7 @@ class SelectAnalyzer:
         self.obstacles: list[Obstacle] = []
         self.sources: list[Source] = []
         self.nodes: dict[str, exp.Table] = {}  # alias -> its table node
+        self.derived: set[str] = set()  # aliases of derived tables (reported as subqueries)
         self.join_nodes: list[tuple[Source, exp.Join]] = []
         self.residuals: dict[str, list[exp.Expr]] = {}  # alias -> its join's other conditions
 
@@ -97,18 +99,19 @@ class SelectAnalyzer:
             self._add("no_source", "the query reads no table", None)
         for node, join in items:
             if not isinstance(node, exp.Table) or not node.name:
-                continue  # a derived table: reported as a subquery
+                self.derived.add(node.alias_or_name)  # a derived table: reported as a subquery
+                continue
             schema = node.db or self.default_schema
             name = Name(schema or "", node.name)
             keys = self.keys.get(name) if schema else None
             if not schema:
                 self._add("no_database", f"table {quote(node.name)} names no database", node)
             elif keys is None:
-                self._add("unknown_table", f"unknown table {_name(name)}", node)
+                self._add("unknown_table", f"unknown table {table_name(name)}", node)
             elif not keys.primary_key:
-                self._add("no_primary_key", f"table {_name(name)} has no primary key", node)
+                self._add("no_primary_key", f"table {table_name(name)} has no primary key", node)
             if any(s.name == name for s in self.sources):
-                self._add("self_join", f"self-join of {_name(name)}", node)
+                self._add("self_join", f"self-join of {table_name(name)}", node)
             source = Source(name, node.alias_or_name, keys)
             self.sources.append(source)
             self.nodes[source.alias] = node
@@ -119,6 +122,8 @@ class SelectAnalyzer:
         """The source column a column reference means; None (and an obstacle when `report`)
         when it means none or several."""
         name, qualifier = column.name, column.table
+        if (qualifier and qualifier in self.derived) or (not qualifier and self.derived):
+            return None  # a derived table's column: the subquery is the obstacle
         if qualifier:
             found = [s for s in self.sources if s.alias == qualifier] or [
                 s for s in self.sources if s.alias.lower() == qualifier.lower()
@@ -375,8 +380,8 @@ class SelectAnalyzer:
             )
         elif driving.keys:
             message = (
-                f"table {_name(driving.name)} has no auto-increment key and no watermark option"
-                " names a column that only grows"
+                f"table {table_name(driving.name)} has no auto-increment key"
+                " (name a column that only grows with the watermark option)"
             )
             self._add("no_watermark", message, None)
         if any(j.table == driving.alias and j.kind == "left" for j in joins):
@@ -421,7 +426,7 @@ class SelectAnalyzer:
                 if match is None:
                     primary = ", ".join(map(quote, source.keys.primary_key))
                     message = (
-                        f"the output does not carry the primary key of {_name(source.name)}"
+                        f"the output does not carry the primary key of {table_name(source.name)}"
                         f" ({primary}); select it or give unique_key"
                     )
                     self._add("no_key", message, None)
@@ -436,7 +441,8 @@ class SelectAnalyzer:
         the same as two comparisons."""
         if len(self.sources) != 2 or len(joins) != 1:
             message = f"window_join joins exactly two tables; this query reads {len(self.sources)}"
-            self._add("window_join_shape", message, None)
+            first = self.nodes.get(self.sources[0].alias) if self.sources else None
+            self._add("window_join_shape", message, first)
             return None
         join = joins[0]
         if join.kind != "inner":
@@ -481,10 +487,6 @@ def _time_window(conditions: list[exp.Expr], analyzer: SelectAnalyzer) -> TimeWi
     return None
 
 
-def _name(name: Name) -> str:
-    return f"{quote(name.schema)}.{quote(name.name)}" if name.schema else quote(name.name)
-
-
 def _own(node: exp.Expr, kind: type[E]) -> Iterator[E]:
     """The nodes of `kind` in `node`, not looking into subqueries (their own scope)."""
     if isinstance(node, kind):
@@ -496,6 +498,8 @@ def _own(node: exp.Expr, kind: type[E]) -> Iterator[E]:
 
 def _aggregate_calls(node: exp.Expr) -> Iterator[exp.AggFunc]:
     """The outermost aggregate calls in `node`, not in window functions or subqueries."""
+    if isinstance(node, exp.Window | exp.Query):
+        return
     if isinstance(node, exp.AggFunc):
         yield node
         return

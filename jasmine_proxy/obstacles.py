@@ -143,7 +143,7 @@ class Locator:
     ) -> int | None:
         """The offset of the last token among `words` before `before` (or the first after
         `after`, or the first anywhere)."""
-        hits = [t.start for t in self.tokens if t.text.upper() in words]
+        hits = [t.start for t in self.tokens if _word(t) in words]
         if before is not None:
             hits = [h for h in hits if h < before][-1:]
         elif after is not None:
@@ -163,6 +163,20 @@ class Locator:
                 self.keyword(words, before=anchor) if anchor is not None else self.keyword(words)
             )
         return self.position(found if found is not None else anchor)
+
+    def written_call(self, line: int | None, column: int | None) -> str | None:
+        """The function name at a position as written, with `()` when a parenthesis follows:
+        `NOW()`, `CURRENT_TIMESTAMP`."""
+        if line is None or column is None or self.text is None:
+            return None
+        lines = self.text.split("\n")
+        offset = sum(len(x) + 1 for x in lines[: line - 1]) + column - 1
+        index = next((i for i, t in enumerate(self.tokens) if t.start == offset), None)
+        if index is None:
+            return None
+        following = self.tokens[index + 1] if index + 1 < len(self.tokens) else None
+        called = following is not None and following.token_type == TokenType.L_PAREN
+        return self.tokens[index].text.upper() + ("()" if called else "")
 
     def call(self, node: exp.Expr) -> tuple[int | None, str | None]:
         """Where a function call starts and its name as written (`STDDEV` for what sqlglot
@@ -212,6 +226,14 @@ class Locator:
         if len(items) != count or not all(items):
             return None
         return [self.text[item[0].start : item[-1].end + 1] for item in items]
+
+
+def _word(token: Token) -> str:
+    """A keyword token's (first) word: GROUP for `GROUP BY`, which sqlglot reads as one token;
+    '' for quoted names and strings, which are never keywords."""
+    if token.token_type in (TokenType.IDENTIFIER, TokenType.STRING):
+        return ""
+    return (token.text.upper().split() or [""])[0]
 
 
 _MODIFIERS = {
@@ -320,6 +342,8 @@ def structural(root: exp.Query, at: Locator) -> Iterator[Obstacle]:
                 *at.at(node.expression, {"UNION", "INTERSECT", "EXCEPT"}),
             )
         elif isinstance(node, exp.Select) and node is not root and not _in_set_operation(node):
+            if node.find_ancestor(exp.CTE):
+                continue  # the WITH clause is the obstacle
             where = _subquery_place(node)
             yield Obstacle(
                 "subquery", f"subquery in {where}", short(node), *at.at(node, {"SELECT"})
@@ -331,12 +355,10 @@ def structural(root: exp.Query, at: Locator) -> Iterator[Obstacle]:
             )
         elif isinstance(node, exp.Func) and is_nondeterministic(node):
             name = function_name(node)
-            yield Obstacle(
-                "nondeterministic",
-                f"non-deterministic function {name}()",
-                short(node),
-                *at.at(node, {name}),
-            )
+            line, column = at.at(node, {name})
+            written = at.written_call(line, column) or f"{name}()"
+            message = f"non-deterministic function {written}"
+            yield Obstacle("nondeterministic", message, short(node), line, column)
         elif isinstance(node, exp.Parameter | exp.SessionParameter):
             yield Obstacle(
                 "user_variable",

@@ -1,0 +1,3 @@
+-- about: AVG with an implicit alias
+-- query
+SELECT status, AVG(amount) avg_amount FROM orders GROUP BY status

@@ -1,0 +1,3 @@
+-- about: SELECT DISTINCT: every output column is the key; trigger refuses it
+-- query
+SELECT DISTINCT customer_id, status FROM orders

@@ -1,0 +1,3 @@
+-- about: EXCEPT
+-- query
+SELECT customer_id FROM orders EXCEPT SELECT id FROM customers

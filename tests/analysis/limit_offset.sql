@@ -1,0 +1,3 @@
+-- about: LIMIT offset, count
+-- query
+SELECT id, amount FROM orders LIMIT 20, 10

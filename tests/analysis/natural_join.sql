@@ -1,0 +1,3 @@
+-- about: NATURAL JOIN
+-- query
+SELECT id FROM orders NATURAL JOIN customers

@@ -1,0 +1,4 @@
+-- about: no current database and an unqualified table
+-- schema: none
+-- query
+SELECT id, amount FROM orders

@@ -1,0 +1,3 @@
+-- about: SELECT * over one table expands to the catalog columns
+-- query
+SELECT * FROM orders

@@ -1,0 +1,3 @@
+-- about: SUM(DISTINCT)
+-- query
+SELECT customer_id, SUM(DISTINCT amount) AS s FROM orders GROUP BY customer_id

@@ -1,0 +1,3 @@
+-- about: a column no source has
+-- query
+SELECT id, o.discount FROM orders o

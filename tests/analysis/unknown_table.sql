@@ -1,0 +1,3 @@
+-- about: a table the catalog does not know
+-- query
+SELECT id, total FROM invoices
