@@ -162,6 +162,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def add_scheduler_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
+        "--refresh-timeout",
+        type=float,
+        default=float(os.environ.get("JASMINE_REFRESH_TIMEOUT", "3600")),
+        help="seconds a statement of a step may run before it is cancelled with KILL QUERY "
+        "(0: no limit) [env JASMINE_REFRESH_TIMEOUT, default 3600]",
+    )
+    parser.add_argument(
         "--metrics-port",
         type=int,
         default=int(os.environ.get("JASMINE_METRICS_PORT", "0")) or None,
@@ -251,7 +258,7 @@ def serve(args: argparse.Namespace) -> int:
     from jasmine_proxy.core import Core
     from jasmine_proxy.scheduler import Background
 
-    executor = open_executor(settings, args.catalog_schema)
+    executor = open_executor(settings, args)
     background = None
     if not args.no_scheduler and isinstance(executor, Core):
         background = Background(make_scheduler(executor, args))
@@ -314,7 +321,7 @@ def worker(args: argparse.Namespace) -> int:
 
     settings = Settings(backend=parse_backend_url(args.backend))
     version = check_backend(settings)
-    core = open_core(settings, args.catalog_schema)
+    core = open_core(settings, args)
     logger.info(
         "worker refreshing materializations on %s (%s), %d at a time",
         settings.backend.redacted(),
@@ -330,7 +337,7 @@ def worker(args: argparse.Namespace) -> int:
     return 0
 
 
-def open_executor(settings: Settings, catalog_schema: str) -> Executor:
+def open_executor(settings: Settings, args: argparse.Namespace) -> Executor:
     """The core on this backend; on one the core does not support yet, extended statements
     are recognised and refused (`embedded.NoCore`)."""
     from jasmine_proxy.backends import BACKENDS
@@ -338,15 +345,17 @@ def open_executor(settings: Settings, catalog_schema: str) -> Executor:
 
     if settings.backend.scheme not in BACKENDS:
         return NoCore()
-    return open_core(settings, catalog_schema)
+    return open_core(settings, args)
 
 
-def open_core(settings: Settings, catalog_schema: str) -> Core:
+def open_core(settings: Settings, args: argparse.Namespace) -> Core:
     """The core on this backend: catalog created or upgraded, interrupted steps recovered."""
     from jasmine_proxy.backends import open_backend
     from jasmine_proxy.core import Core
 
-    core = Core(open_backend(settings.backend, catalog_schema))
+    backend = open_backend(settings.backend, args.catalog_schema)
+    backend.statement_timeout = args.refresh_timeout or None
+    core = Core(backend)
     for outcome in core.open():
         state = outcome.after.state if outcome.after else "dropped"
         logger.info("recovered %s: %s", outcome.before.qualified, state)

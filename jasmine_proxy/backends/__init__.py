@@ -26,6 +26,7 @@ class Backend(Protocol):
     engine: Engine  # the service account's connections: catalog and plan work
     catalog_schema: str | None  # the catalog's database (None: tables named with `prefix`)
     catalog_prefix: str
+    statement_timeout: float | None  # a plan statement running longer is cancelled
 
     def connect(self) -> AbstractContextManager[Any]:
         """A service-account connection for plan work; what it is is the backend's business."""
@@ -81,4 +82,4 @@ def open_backend(url: Any, catalog_schema: str) -> Backend:
     return factory(url, catalog_schema)
 
 
-from jasmine_proxy.backends import mysql  # noqa: E402, F401  (registration)
+from jasmine_proxy.backends import mysql, sqlite  # noqa: E402, F401  (registration)

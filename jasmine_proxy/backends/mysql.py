@@ -8,6 +8,7 @@ atomically: a reader sees the old table or the new one, never neither.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -18,7 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlglot import exp
 
 from jasmine_proxy.backends import register
-from jasmine_proxy.errors import Denied, NameTaken
+from jasmine_proxy.errors import BackendRejected, Denied, NameTaken
 from jasmine_proxy.extended import ClientSession
 from jasmine_proxy.plan import CreateTableAs, CreateView, Drop, Name, Op, Run, Swap
 
@@ -36,6 +37,7 @@ def quote(identifier: str) -> str:
 class MySQLBackend:
     name = "mysql"
     catalog_prefix = ""
+    statement_timeout: float | None = None  # --refresh-timeout: longer statements are killed
 
     def __init__(self, url: Any, catalog_schema: str) -> None:
         self.catalog_schema: str | None = catalog_schema
@@ -94,7 +96,40 @@ class MySQLBackend:
         if new and self.kind(conn, new):  # never replace what is not ours
             raise NameTaken(f"Table '{new}' already exists")
         for statement in self.render(op, default_schema):
-            conn.exec_driver_sql(statement)
+            with self._watchdog(conn):
+                conn.exec_driver_sql(statement)
+
+    @contextmanager
+    def _watchdog(self, conn: Connection) -> Iterator[None]:
+        """Cancel a statement that runs past `statement_timeout` with KILL QUERY from another
+        connection (the statement fails, so a shadow table is never swapped in half-built)."""
+        if not self.statement_timeout:
+            yield
+            return
+        thread_id = int(conn.exec_driver_sql("SELECT CONNECTION_ID()").scalar_one())
+        fired = threading.Event()
+
+        def kill() -> None:
+            fired.set()
+            with self.engine.connect() as other:
+                other.exec_driver_sql(f"KILL QUERY {thread_id}")
+
+        timer = threading.Timer(self.statement_timeout, kill)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield
+        except sa.exc.DBAPIError:
+            if fired.is_set():
+                raise BackendRejected(
+                    f"cancelled after {self.statement_timeout:g} s (--refresh-timeout) "
+                    "with KILL QUERY",
+                    1317,
+                    "70100",
+                ) from None
+            raise
+        finally:
+            timer.cancel()
 
     def _swap(self, conn: Connection, op: Swap) -> None:
         conn.exec_driver_sql(f"DROP TABLE IF EXISTS {op.old.sql()}")
