@@ -148,9 +148,11 @@ class EmbeddedSession:
         self.variables = dict(SYSTEM_VARIABLES)
         self.last_insert_id = 0
         self.warnings: list[tuple[str, int, str]] = []
+        self.prepared: dict[str, str] = {}  # PREPARE ... FROM: name -> statement text
         self._generated = False  # the statement let AUTO_INCREMENT generate a key
         self._id_set = False  # the statement called LAST_INSERT_ID(expr)
         self._lock = threading.RLock()
+        self.variables["pseudo_thread_id"] = connection_id
         self._register_session_functions()
         if database:
             self.use(database)
@@ -171,6 +173,9 @@ class EmbeddedSession:
             savepoint = _SAVEPOINT.match(sql)
             if savepoint:
                 return self._savepoint(savepoint.group(1), savepoint.group(2))
+            prepared = _PREPARED.match(sql)
+            if prepared:
+                return self._prepared(prepared)
             statement = translate.parse(sql)
             if not (isinstance(statement, exp.Show) and statement.name.upper() == "WARNINGS"):
                 self.warnings = []
@@ -182,6 +187,38 @@ class EmbeddedSession:
             if isinstance(outcome, Ok) and self.warnings:
                 outcome.warnings = len(self.warnings)
             return outcome
+
+    def _prepared(self, m: re.Match[str]) -> Outcome:
+        """PREPARE name FROM '...', EXECUTE name [USING @a, ...], DEALLOCATE PREPARE name."""
+        verb, name = m.group(1).upper().split()[0], m.group(2).strip("`").lower()
+        if verb == "PREPARE":
+            text = m.group(3) or ""
+            source = sqlglot.parse_one(text, read="mysql")
+            if isinstance(source, exp.Parameter):  # PREPARE s FROM @var
+                body = self.user_vars.get(source.name.lower())
+            elif isinstance(source, exp.Literal) and source.is_string:
+                body = source.this
+            else:
+                raise translate.GrammarError(translate.syntax_error(text))
+            if not isinstance(body, str):
+                raise translate.GrammarError(translate.syntax_error(text))
+            translate.parse(body.replace("?", "NULL"))  # a syntax error now, as MySQL would
+            self.prepared[name] = body
+            return Ok(info="Statement prepared")
+        if name not in self.prepared:
+            raise BackendRejected(
+                f"Unknown prepared statement handler ({name}) given to {verb}", 1243, "HY000"
+            )
+        if verb in ("DEALLOCATE", "DROP"):
+            del self.prepared[name]
+            return Ok()
+        names = re.findall(r"@(\w+)", m.group(3) or "")
+        values = [self.user_vars.get(n.lower()) for n in names]
+        parts = _split_placeholders(self.prepared[name])
+        if len(parts) - 1 != len(values):
+            raise BackendRejected("Incorrect arguments to EXECUTE", 1210, "HY000")
+        sql = parts[0] + "".join(_literal(v) + p for v, p in zip(values, parts[1:], strict=True))
+        return self.execute(sql)
 
     def _savepoint(self, verb: str, name: str) -> Ok:
         """SAVEPOINT, RELEASE SAVEPOINT, ROLLBACK TO [SAVEPOINT] (SQLite's are the same)."""
@@ -614,7 +651,8 @@ class EmbeddedSession:
         cursor_rows = 0
         if statement.expression is not None:  # CREATE TABLE ... AS SELECT
             cursor_rows = self._count(translate.sqlite_name(db, name))
-            self._record_select_table(db, name, statement.expression)
+            if statement.find(exp.TemporaryProperty) is None:
+                self._record_select_table(db, name, statement.expression)
         return Ok(affected_rows=cursor_rows)
 
     def _record_select_table(self, db: str, name: str, query: exp.Expression) -> None:
@@ -1082,6 +1120,43 @@ _SAVEPOINT = re.compile(
     r"\s*(`[^`]+`|\w+)\s*;?\s*$",
     re.IGNORECASE,
 )
+_PREPARED = re.compile(
+    r"\s*(PREPARE|EXECUTE|DEALLOCATE\s+PREPARE|DROP\s+PREPARE)\s+(`[^`]+`|\w+)"
+    r"(?:\s+(?:FROM|USING)\s+(.*?))?\s*;?\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _split_placeholders(sql: str) -> list[str]:
+    """The text around each `?` placeholder (not those inside quotes)."""
+    parts, current, quote_char = [], [], ""
+    for ch in sql:
+        if quote_char:
+            current.append(ch)
+            if ch == quote_char:
+                quote_char = ""
+        elif ch in "'\"`":
+            quote_char = ch
+            current.append(ch)
+        elif ch == "?":
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return parts
+
+
+def _literal(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, (int, float, Decimal)):
+        return str(value)
+    if isinstance(value, bytes):
+        return f"x'{value.hex()}'"
+    return "'" + str(value).replace("\\", "\\\\").replace("'", "''") + "'"
+
+
 _NO_TABLE = re.compile(r"no such table: (?:main\.|temp\.)?(.+)")
 _UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)")
 _NOT_NULL = re.compile(r"NOT NULL constraint failed: (.+)")

@@ -577,11 +577,15 @@ def _create(statement: exp.Create, database: str | None) -> Translation:
         ignore = " OR IGNORE" if statement.args.get("exists") else ""
         insert = f"INSERT{ignore} INTO jasmine_databases (name) VALUES ({_string(name)})"
         return Translation([insert], kind="ddl")
+    temporary = statement.find(exp.TemporaryProperty) is not None
     if kind == "TABLE" and isinstance(statement.this, exp.Schema) and not statement.expression:
         d = tabledef.from_create(statement, _need(database, statement.this.this))
         if "." in d.database:
             raise unsupported(f"a database name containing a dot ({d.database!r})")
         ddl = d.sqlite_ddl()
+        if temporary:  # a TEMP table, this connection's only; typed by its values
+            ddl[0] = ddl[0].replace("CREATE TABLE ", "CREATE TEMP TABLE ", 1)
+            return Translation(ddl[:1], kind="ddl")
         if statement.args.get("exists"):
             ddl[0] = ddl[0].replace("CREATE TABLE ", "CREATE TABLE IF NOT EXISTS ", 1)
             ddl = [s.replace("INDEX ", "INDEX IF NOT EXISTS ", 1) for s in ddl[:1]] + [
@@ -614,7 +618,8 @@ def _create(statement: exp.Create, database: str | None) -> Translation:
         db, name = table_for(table, database)
         exists = " IF NOT EXISTS" if statement.args.get("exists") else ""
         query = rewrite(statement.expression, database)
-        sql = f"CREATE TABLE{exists} {quote(sqlite_name(db, name))} AS {_sql(query)}"
+        temp = " TEMP" if temporary else ""
+        sql = f"CREATE{temp} TABLE{exists} {quote(sqlite_name(db, name))} AS {_sql(query)}"
         return Translation([sql], kind="ddl", created=[sqlite_name(db, name)])
     raise unsupported(f"CREATE {kind or _construct(statement)}")
 

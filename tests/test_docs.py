@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -53,3 +54,29 @@ def test_examples_run_through_the_proxy(proxy: Proxy) -> None:
         check=True,
         timeout=60,
     )  # fmt: skip
+
+
+def test_examples_run_on_the_embedded_default(tmp_path: Path) -> None:
+    """The examples as written, on `serve --backend sqlite:///...` (no MariaDB involved);
+    daily_revenue.sql (materializations) once the core has a SQLite backend."""
+    from jasmine_proxy.backends import BACKENDS
+
+    names = ["demo_shop.sql", "passthrough.sql"]
+    if "sqlite" in BACKENDS:
+        names.append("daily_revenue.sql")
+    embedded = Proxy(f"sqlite:///{tmp_path / 'examples.db'}")
+    try:
+        for name in names:
+            database = [] if name == "demo_shop.sql" else ["jasmine_demo"]
+            out = subprocess.run(
+                ["mariadb", "-h", "127.0.0.1", "-P", str(embedded.port), "-u", "root", *database],
+                input=(ROOT / "examples" / name).read_text(),
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert out.returncode == 0, f"{name}: {out.stderr}"
+            if name == "demo_shop.sql":  # the same cents as on MariaDB
+                assert "2026-11-01\t4421.50" in out.stdout, out.stdout
+    finally:
+        assert embedded.stop() == 0, embedded.log
