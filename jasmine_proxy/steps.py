@@ -15,6 +15,7 @@ moves the materialization to `failed`, the error and the step recorded.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import signal
@@ -129,13 +130,16 @@ class Steps:
         if after is None:
             self.catalog.remove(claimed)
         logger.info(
-            "step %s %s: %s -> %s in %d ms%s",
-            m.qualified,
-            event,
-            m.state,
-            goal,
-            duration,
-            "" if rows is None else f", {rows} rows",
+            "step %s",
+            logfmt(
+                materialization=m.qualified,
+                event=event,
+                from_state=m.state,
+                to_state=goal,
+                duration_ms=duration,
+                rows=rows,
+                owner=self.owner,
+            ),
         )
         return Outcome(event, m, after, event_id, duration, rows, None)
 
@@ -255,7 +259,18 @@ class Steps:
         event_id = self.catalog.record(
             m, event, started, to_state=state, duration_ms=duration, error=message
         )
-        logger.warning("step %s %s failed after %d ms: %s", m.qualified, event, duration, message)
+        logger.warning(
+            "step %s",
+            logfmt(
+                materialization=m.qualified,
+                event=event,
+                from_state=m.state,
+                to_state=state,
+                duration_ms=duration,
+                error=message,
+                owner=self.owner,
+            ),
+        )
         return Outcome(event, m, after, event_id, duration, None, exc)
 
     def recover(self) -> list[Outcome]:
@@ -268,6 +283,21 @@ class Steps:
             except IllegalStep as exc:  # another process took it over first
                 logger.info("not recovering %s: %s", m.qualified, exc)
         return outcomes
+
+
+def logfmt(**fields: object) -> str:
+    """One structured log line: key=value pairs, values quoted when they need it.
+
+    >>> logfmt(materialization="shop.daily revenue", event="refresh", rows=3, error=None)
+    'materialization="shop.daily revenue" event=refresh rows=3 error=null'
+    """
+    parts = []
+    for key, value in fields.items():
+        text = "null" if value is None else str(value)
+        if not text or any(c in text for c in ' "=\n\t'):
+            text = json.dumps(text)
+        parts.append(f"{key}={text}")
+    return " ".join(parts)
 
 
 class Drifted(Exception):
