@@ -171,6 +171,7 @@ class Analysis:
     key_origin: str | None  # unique_key, group_by, distinct, single_row or primary_key
     time_window: TimeWindow | None
     obstacles: tuple[Obstacle, ...]
+    reads: tuple[ColumnRef, ...] = ()  # every source column the top SELECT reads
 
     def obstacles_for(self, strategy: str) -> list[Obstacle]:
         return [o for o in self.obstacles if strategy.lower() in o.blocks]
@@ -324,6 +325,7 @@ def render(a: Analysis) -> str:
     if a.time_window:
         w = a.time_window
         lines.append(f"time window: {w.right} between {w.lower} and {w.upper} (of {w.left})")
+    lines.append(f"reads: {', '.join(map(str, a.reads)) or '-'}")
     lines.append("obstacles:")
     for o in a.obstacles:
         place = f"{o.line}:{o.column} " if o.line is not None else ""

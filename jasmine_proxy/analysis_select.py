@@ -27,7 +27,14 @@ from jasmine_proxy.analysis import (
     quote,
     table_name,
 )
-from jasmine_proxy.obstacles import SUPPORTED_AGGREGATES, Locator, Obstacle, short
+from jasmine_proxy.obstacles import (
+    ANONYMOUS_AGGREGATES,
+    SUPPORTED_AGGREGATES,
+    Locator,
+    Obstacle,
+    function_name,
+    short,
+)
 from jasmine_proxy.options import Options
 from jasmine_proxy.plan import Name
 
@@ -50,6 +57,7 @@ class SelectAnalyzer:
         self.sources: list[Source] = []
         self.nodes: dict[str, exp.Table] = {}  # alias -> its table node
         self.derived: set[str] = set()  # aliases of derived tables (reported as subqueries)
+        self.using: dict[str, list[str]] = {}  # alias -> the columns of its JOIN ... USING
         self.join_nodes: list[tuple[Source, exp.Join]] = []
         self.residuals: dict[str, list[exp.Expr]] = {}  # alias -> its join's other conditions
 
@@ -79,6 +87,7 @@ class SelectAnalyzer:
             key=key,
             key_origin=key_origin,
             time_window=self._window_join(joins, group_by, aggregates),
+            reads=self._reads(outputs, joins, group_by),
             obstacles=tuple(self.obstacles),
         )
 
@@ -99,7 +108,9 @@ class SelectAnalyzer:
             self._add("no_source", "the query reads no table", None)
         for node, join in items:
             if not isinstance(node, exp.Table) or not node.name:
-                self.derived.add(node.alias_or_name)  # a derived table: reported as a subquery
+                self.derived.add(node.alias_or_name)
+                if not node.find(exp.Select):  # a derived table is reported as a subquery
+                    self._add("unsupported_source", f"{_what(node)} in FROM", node)
                 continue
             schema = node.db or self.default_schema
             name = Name(schema or "", node.name)
@@ -117,6 +128,7 @@ class SelectAnalyzer:
             self.nodes[source.alias] = node
             if join is not None:
                 self.join_nodes.append((source, join))
+                self.using[source.alias] = [i.name for i in join.args.get("using") or []]
 
     def resolve(self, column: exp.Column, report: bool = True) -> ColumnRef | None:
         """The source column a column reference means; None (and an obstacle when `report`)
@@ -150,6 +162,25 @@ class SelectAnalyzer:
         elif not known and not unknown and report:
             self._add("unknown_column", f"unknown column {quote(name)}", column)
         return None
+
+    def _reads(
+        self,
+        outputs: list[tuple[OutputColumn, exp.Expr]],
+        joins: tuple[Join, ...],
+        group_by: tuple[GroupKey, ...],
+    ) -> tuple[ColumnRef, ...]:
+        """Every source column the query reads: outputs, join conditions, WHERE, GROUP BY,
+        HAVING (where a name may also be an output alias)."""
+        refs = [r for o, _ in outputs for r in o.lineage]
+        for _, node in self.join_nodes:
+            refs += self._lineage(node.args["on"]) if node.args.get("on") else ()
+        refs += [r for j in joins for pair in j.equalities for r in pair]
+        where, having = self.select.args.get("where"), self.select.args.get("having")
+        refs += self._lineage(where.this) if where is not None else ()
+        refs += [g.source for g in group_by if g.source]
+        if having is not None:
+            refs += [r for c in _own(having, exp.Column) if (r := self.resolve(c, report=False))]
+        return tuple(dict.fromkeys(refs))
 
     def _lineage(self, node: exp.Expr) -> tuple[ColumnRef, ...]:
         refs = [self.resolve(c) for c in _own(node, exp.Column)]
@@ -191,7 +222,7 @@ class SelectAnalyzer:
             aggregated = any(True for _ in _aggregate_calls(inner))
             if isinstance(inner, exp.Column):
                 kind = "column"
-            elif isinstance(inner, exp.AggFunc):
+            elif next(_aggregate_calls(inner), None) is inner:
                 kind = "aggregate"
             else:
                 kind = "expression"
@@ -206,16 +237,23 @@ class SelectAnalyzer:
         return outputs
 
     def _star(self, star: exp.Expr) -> list[tuple[OutputColumn, exp.Expr]]:
+        """`*` or `t.*` expanded to the catalog's columns, as MySQL expands them: a JOIN ...
+        USING column once, first, then the other columns of each table in turn."""
         qualifier = star.table if isinstance(star, exp.Column) else None
         targets = [s for s in self.sources if not qualifier or s.alias == qualifier]
         if qualifier and not targets:
             self._add("unknown_column", f"unknown table {quote(qualifier)} in {star.sql()}", star)
-        found: list[tuple[OutputColumn, exp.Expr]] = []
+        refs: list[ColumnRef] = []
         for s in targets:
-            for column in s.keys.columns if s.keys else ():
-                ref = ColumnRef(s.alias, column)
-                found.append((OutputColumn(column, str(ref), "column", ref, (ref,), False), star))
-        return found
+            own = [ColumnRef(s.alias, c) for c in s.keys.columns] if s.keys else []
+            using = {name.lower() for name in self.using.get(s.alias, ())}
+            if qualifier or not using:
+                refs += own
+                continue
+            common = [r for r in refs if r.column.lower() in using]
+            rest = [r for r in refs if r.column.lower() not in using]
+            refs = common + rest + [r for r in own if r.column.lower() not in using]
+        return [(OutputColumn(r.column, str(r), "column", r, (r,), False), star) for r in refs]
 
     def _aggregates(self, outputs: list[tuple[OutputColumn, exp.Expr]]) -> tuple[Aggregate, ...]:
         places = [(o.name, node) for o, node in outputs if o.aggregated]
@@ -496,11 +534,23 @@ def _own(node: exp.Expr, kind: type[E]) -> Iterator[E]:
             yield from _own(child, kind)
 
 
-def _aggregate_calls(node: exp.Expr) -> Iterator[exp.AggFunc]:
+def _what(node: exp.Expr) -> str:
+    """What a FROM item that is not a table is, in words."""
+    if isinstance(node, exp.Subquery) and node.this.args.get("joins"):
+        return "a parenthesized join"
+    inner = node.this if isinstance(node, exp.Table) else node
+    if isinstance(inner, exp.Values):
+        return "VALUES"
+    return function_name(inner) if isinstance(inner, exp.Func) else type(inner).__name__.upper()
+
+
+def _aggregate_calls(node: exp.Expr) -> Iterator[exp.Func]:
     """The outermost aggregate calls in `node`, not in window functions or subqueries."""
     if isinstance(node, exp.Window | exp.Query):
         return
-    if isinstance(node, exp.AggFunc):
+    if isinstance(node, exp.AggFunc) or (
+        isinstance(node, exp.Anonymous) and str(node.name).upper() in ANONYMOUS_AGGREGATES
+    ):
         yield node
         return
     for child in node.iter_expressions():
@@ -518,9 +568,11 @@ def _conjuncts(node: exp.Expr | None) -> list[exp.Expr]:
     return [node]
 
 
-def _kind(call: exp.AggFunc) -> tuple[str, str | None]:
+def _kind(call: exp.Func) -> tuple[str, str | None]:
     """(kind, argument text) of an aggregate call."""
     argument = call.this
+    if isinstance(call, exp.Anonymous):
+        return "other", ", ".join(e.sql("mysql") for e in call.expressions)
     if not isinstance(call, SUPPORTED_AGGREGATES):
         return "other", argument.sql("mysql") if isinstance(argument, exp.Expr) else None
     base = type(call).__name__.lower()

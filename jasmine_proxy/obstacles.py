@@ -56,6 +56,7 @@ BLOCKS: dict[str, frozenset[str]] = {
     "natural_join": KEYED,
     "join_without_equality": KEYED,
     "self_join": KEYED,
+    "unsupported_source": KEYED,
     "left_join_driving": MAINTAINED,
     "window_join_shape": frozenset({"window_join"}),
     # names and the catalog
@@ -299,6 +300,8 @@ _NONDETERMINISTIC_NAMES = {
     "LASTVAL",
     "SETVAL",
 }
+#: MySQL aggregates sqlglot keeps as Anonymous
+ANONYMOUS_AGGREGATES = {"JSON_ARRAYAGG", "JSON_OBJECTAGG", "BIT_XOR", "STD"}
 #: aggregate classes the maintaining strategies support (their kinds are named in analysis)
 SUPPORTED_AGGREGATES = (exp.Count, exp.Sum, exp.Avg, exp.Min, exp.Max)
 
