@@ -425,7 +425,7 @@ class EmbeddedSession:
 
     # -- INSERT / UPDATE / DELETE ----------------------------------------------------------
 
-    def _write(self, statement: exp.Expression) -> Ok:
+    def _write(self, statement: exp.Expression) -> Outcome:
         tables = _base_tables(statement, self.database)
         self._generated = False
         if isinstance(statement, exp.Insert):
@@ -441,6 +441,13 @@ class EmbeddedSession:
         explicit_id = self.last_insert_id
         self._id_set = False
         cursor = self.conn.execute(t.statements[0])
+        returning = statement.args.get("returning")
+        if returning is not None:  # MariaDB's INSERT/DELETE ... RETURNING: a result set
+            names = [e.alias_or_name for e in returning.expressions]
+            rows = self._typed_rows(cursor, names, [])
+            if t.kind == "insert" and cursor.lastrowid:
+                self.last_insert_id = cursor.lastrowid - len(rows.rows) + 1
+            return rows
         affected = max(cursor.rowcount, 0)
         insert_id = explicit_id if self._id_set else 0
         if t.kind == "insert" and t.table:

@@ -453,8 +453,17 @@ def _target(statement: exp.Expression, database: str | None) -> tuple[exp.Table,
     return table, sqlite_name(db, name)
 
 
+def _unqualify_returning(statement: exp.Expression) -> None:
+    """RETURNING t.c: SQLite knows the target only by its own name, so `c`."""
+    returning = statement.args.get("returning")
+    if returning is not None:
+        for column in returning.find_all(exp.Column):
+            column.set("table", None)
+
+
 def _insert(statement: exp.Insert, database: str | None) -> Translation:
     _, target = _target(statement, database)
+    _unqualify_returning(statement)
     conflict = statement.args.get("conflict")
     statement.set("conflict", None)
     replace = statement.args.get("alternative") == "REPLACE"
@@ -518,7 +527,11 @@ def _limited(statement: exp.Expression, target: str, where: exp.Expression | Non
     order, limit = statement.args.get("order"), statement.args.get("limit")
     if order is None and limit is None:
         return
-    sub = exp.select("rowid").from_(exp.to_table(quote(target), dialect="sqlite"))
+    table = exp.to_table(quote(target), dialect="sqlite")
+    alias = statement.this.alias if isinstance(statement.this, exp.Table) else ""
+    if alias:
+        table.set("alias", exp.TableAlias(this=exp.to_identifier(alias, quoted=True)))
+    sub = exp.select("rowid").from_(table)
     if where is not None:
         sub = sub.where(where.this.copy())
     if order is not None:
@@ -560,8 +573,8 @@ def _delete(statement: exp.Delete, database: str | None) -> Translation:
     if statement.find(exp.Join):
         raise unsupported("multi-table DELETE")
     _, target = _target(statement, database)
+    _unqualify_returning(statement)
     rewrite(statement, database)
-    statement.this.set("alias", None)
     _limited(statement, target, statement.args.get("where"))
     return Translation([_sql(statement)], kind="delete", table=target)
 
