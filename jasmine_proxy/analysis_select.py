@@ -9,8 +9,7 @@ before the output aliases, and `GROUP BY 2` means the second output column.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TypeVar
+from collections.abc import Callable
 
 from sqlglot import exp
 
@@ -27,19 +26,12 @@ from jasmine_proxy.analysis import (
     quote,
     table_name,
 )
-from jasmine_proxy.obstacles import (
-    ANONYMOUS_AGGREGATES,
-    SUPPORTED_AGGREGATES,
-    Locator,
-    Obstacle,
-    function_name,
-    short,
-)
+from jasmine_proxy.obstacles import Locator, Obstacle, short
 from jasmine_proxy.options import Options
 from jasmine_proxy.plan import Name
+from jasmine_proxy.sqltree import aggregate_calls, aggregate_kind, conjuncts, from_item, own
 
 _COMPARE = (exp.GT, exp.GTE, exp.LT, exp.LTE)
-E = TypeVar("E", bound=exp.Expr)
 
 
 class SelectAnalyzer:
@@ -110,7 +102,7 @@ class SelectAnalyzer:
             if not isinstance(node, exp.Table) or not node.name:
                 self.derived.add(node.alias_or_name)
                 if not node.find(exp.Select):  # a derived table is reported as a subquery
-                    self._add("unsupported_source", f"{_what(node)} in FROM", node)
+                    self._add("unsupported_source", f"{from_item(node)} in FROM", node)
                 continue
             schema = node.db or self.default_schema
             name = Name(schema or "", node.name)
@@ -179,11 +171,11 @@ class SelectAnalyzer:
         refs += self._lineage(where.this) if where is not None else ()
         refs += [g.source for g in group_by if g.source]
         if having is not None:
-            refs += [r for c in _own(having, exp.Column) if (r := self.resolve(c, report=False))]
+            refs += [r for c in own(having, exp.Column) if (r := self.resolve(c, report=False))]
         return tuple(dict.fromkeys(refs))
 
     def _lineage(self, node: exp.Expr) -> tuple[ColumnRef, ...]:
-        refs = [self.resolve(c) for c in _own(node, exp.Column)]
+        refs = [self.resolve(c) for c in own(node, exp.Column)]
         return tuple(dict.fromkeys(r for r in refs if r is not None))
 
     def _normal(self, node: exp.Expr) -> str:
@@ -193,7 +185,7 @@ class SelectAnalyzer:
         if isinstance(copy, exp.Column):
             ref = self.resolve(copy, report=False)
             return str(ref) if ref else copy.sql("mysql")
-        for column in list(_own(copy, exp.Column)):
+        for column in list(own(copy, exp.Column)):
             ref = self.resolve(column, report=False)
             if ref is not None:
                 column.replace(exp.column(ref.column, ref.table, quoted=True))
@@ -219,10 +211,10 @@ class SelectAnalyzer:
             else:
                 name = texts[i].strip() if texts else inner.sql("mysql")
             lineage = self._lineage(inner)
-            aggregated = any(True for _ in _aggregate_calls(inner))
+            aggregated = any(True for _ in aggregate_calls(inner))
             if isinstance(inner, exp.Column):
                 kind = "column"
-            elif next(_aggregate_calls(inner), None) is inner:
+            elif next(aggregate_calls(inner), None) is inner:
                 kind = "aggregate"
             else:
                 kind = "expression"
@@ -262,8 +254,8 @@ class SelectAnalyzer:
             places.append(("HAVING", having.this))
         found: list[Aggregate] = []
         for place, node in places:
-            for call in _aggregate_calls(node):
-                kind, argument = _kind(call)
+            for call in aggregate_calls(node):
+                kind, argument = aggregate_kind(call)
                 written = self.at.call(call)[1] or call.sql("mysql").split("(")[0]
                 if kind == "other":
                     message = f"aggregate {written.upper()}()"
@@ -310,7 +302,7 @@ class SelectAnalyzer:
         if group is not None:
             self._add("aggregation", "GROUP BY", group, {"GROUP"})
             return
-        call = next((c for e in self.select.expressions for c in _aggregate_calls(e)), None)
+        call = next((c for e in self.select.expressions for c in aggregate_calls(e)), None)
         if call is not None:
             self._add("aggregation", f"aggregate {call.sql('mysql')}", call)
 
@@ -329,14 +321,14 @@ class SelectAnalyzer:
                 self._add("outer_join", f"{kind.upper()} JOIN", table, {kind.upper()})
             pairs: list[tuple[ColumnRef, ColumnRef]] = []
             residual: list[exp.Expr] = []
-            for condition in _conjuncts(node.args.get("on")):
+            for condition in conjuncts(node.args.get("on")):
                 pair = self._equality(condition, source.alias)
                 pairs.append(pair) if pair else residual.append(condition)
             for ident in node.args.get("using") or []:
                 pairs += self._using(source, ident.name)
             if not pairs and kind in ("inner", "cross") and where is not None:
                 pairs += [
-                    p for c in _conjuncts(where.this) if (p := self._equality(c, source.alias))
+                    p for c in conjuncts(where.this) if (p := self._equality(c, source.alias))
                 ]
             if not pairs and (node.method or "").upper() != "NATURAL":
                 message = f"join to {quote(source.alias)} without an equality condition"
@@ -486,7 +478,7 @@ class SelectAnalyzer:
         if join.kind != "inner":
             message = f"window_join matches two streams with an inner join, not a {join.kind} join"
             self._add("window_join_shape", message, self.nodes[join.table])
-        window = _time_window(self.residuals.get(join.table, []), self)
+        window = time_window(self.residuals.get(join.table, []), lambda c: self.resolve(c, False))
         if window is None and "window" not in self.options.given:
             message = (
                 "no time window between the two tables (b.ts BETWEEN a.ts - ... AND a.ts + ...)"
@@ -495,10 +487,15 @@ class SelectAnalyzer:
         return window
 
 
-def _time_window(conditions: list[exp.Expr], analyzer: SelectAnalyzer) -> TimeWindow | None:
+def time_window(
+    conditions: list[exp.Expr], resolve: Callable[[exp.Column], ColumnRef | None]
+) -> TimeWindow | None:
+    """The time window in a join's conditions: `b.ts BETWEEN a.ts - ... AND a.ts + ...`, or
+    the same as two comparisons (`b.ts >= a.ts - ...`, `b.ts < a.ts + ...`)."""
+
     def column_of(node: exp.Expr) -> ColumnRef | None:
-        columns = list(_own(node, exp.Column))
-        refs = {analyzer.resolve(c, report=False) for c in columns}
+        columns = list(own(node, exp.Column))
+        refs = {resolve(c) for c in columns}
         return next(iter(refs)) if len(refs) == 1 else None
 
     bounds: dict[tuple[ColumnRef, ColumnRef], dict[str, str]] = {}
@@ -516,69 +513,10 @@ def _time_window(conditions: list[exp.Expr], analyzer: SelectAnalyzer) -> TimeWi
         else:
             continue
         for right_node, bound, which in pairs:
-            right, left = analyzer.resolve(right_node, report=False), column_of(bound)
+            right, left = resolve(right_node), column_of(bound)
             if right and left and right.table != left.table:
                 bounds.setdefault((left, right), {})[which] = bound.sql("mysql")
     for (left, right), found in bounds.items():
         if "lower" in found and "upper" in found:
             return TimeWindow(left, right, found["lower"], found["upper"])
     return None
-
-
-def _own(node: exp.Expr, kind: type[E]) -> Iterator[E]:
-    """The nodes of `kind` in `node`, not looking into subqueries (their own scope)."""
-    if isinstance(node, kind):
-        yield node
-    for child in node.iter_expressions():
-        if not isinstance(child, exp.Query):
-            yield from _own(child, kind)
-
-
-def _what(node: exp.Expr) -> str:
-    """What a FROM item that is not a table is, in words."""
-    if isinstance(node, exp.Subquery) and node.this.args.get("joins"):
-        return "a parenthesized join"
-    inner = node.this if isinstance(node, exp.Table) else node
-    if isinstance(inner, exp.Values):
-        return "VALUES"
-    return function_name(inner) if isinstance(inner, exp.Func) else type(inner).__name__.upper()
-
-
-def _aggregate_calls(node: exp.Expr) -> Iterator[exp.Func]:
-    """The outermost aggregate calls in `node`, not in window functions or subqueries."""
-    if isinstance(node, exp.Window | exp.Query):
-        return
-    if isinstance(node, exp.AggFunc) or (
-        isinstance(node, exp.Anonymous) and str(node.name).upper() in ANONYMOUS_AGGREGATES
-    ):
-        yield node
-        return
-    for child in node.iter_expressions():
-        if not isinstance(child, exp.Query | exp.Window):
-            yield from _aggregate_calls(child)
-
-
-def _conjuncts(node: exp.Expr | None) -> list[exp.Expr]:
-    if node is None:
-        return []
-    if isinstance(node, exp.And):
-        return _conjuncts(node.this) + _conjuncts(node.expression)
-    if isinstance(node, exp.Paren):
-        return _conjuncts(node.this)
-    return [node]
-
-
-def _kind(call: exp.Func) -> tuple[str, str | None]:
-    """(kind, argument text) of an aggregate call."""
-    argument = call.this
-    if isinstance(call, exp.Anonymous):
-        return "other", ", ".join(e.sql("mysql") for e in call.expressions)
-    if not isinstance(call, SUPPORTED_AGGREGATES):
-        return "other", argument.sql("mysql") if isinstance(argument, exp.Expr) else None
-    base = type(call).__name__.lower()
-    if isinstance(argument, exp.Star):
-        return "count_star", None
-    if isinstance(argument, exp.Distinct):
-        text = ", ".join(e.sql("mysql") for e in argument.expressions)
-        return (base if base in ("min", "max") else f"{base}_distinct"), text
-    return base, argument.sql("mysql") if isinstance(argument, exp.Expr) else None

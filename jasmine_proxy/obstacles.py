@@ -29,6 +29,8 @@ from sqlglot import exp
 from sqlglot.dialects.mysql import MySQL
 from sqlglot.tokens import Token, TokenType
 
+from jasmine_proxy.sqltree import function_name, is_nondeterministic
+
 #: the strategies an analysis speaks about (auto is a choice among them, not one of them)
 STRATEGIES = ("view", "snapshot", "incremental", "trigger", "window_join")
 KEYED = frozenset({"incremental", "trigger", "window_join"})
@@ -251,78 +253,6 @@ _MODIFIERS = {
     "SQL_CALC_FOUND_ROWS",
 }
 _END_OF_SELECT_LIST = {"FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "WINDOW", "INTO"}
-
-#: sqlglot classes of functions whose value changes between runs or sessions
-_NONDETERMINISTIC_CLASSES = {
-    "Rand",
-    "Uuid",
-    "CurrentTimestamp",
-    "CurrentDate",
-    "CurrentTime",
-    "CurrentDatetime",
-    "Localtime",
-    "Localtimestamp",
-    "UtcTimestamp",
-    "UtcDate",
-    "UtcTime",
-    "CurrentUser",
-    "CurrentSchema",
-    "SessionUser",
-}
-#: MySQL functions sqlglot keeps as Anonymous whose value changes between runs or sessions
-_NONDETERMINISTIC_NAMES = {
-    "NOW",
-    "SYSDATE",
-    "CURTIME",
-    "CURDATE",
-    "RAND",
-    "UUID",
-    "UUID_SHORT",
-    "SYS_GUID",
-    "CONNECTION_ID",
-    "USER",
-    "SESSION_USER",
-    "SYSTEM_USER",
-    "CURRENT_ROLE",
-    "DATABASE",
-    "SCHEMA",
-    "LAST_INSERT_ID",
-    "FOUND_ROWS",
-    "ROW_COUNT",
-    "SLEEP",
-    "BENCHMARK",
-    "GET_LOCK",
-    "RELEASE_LOCK",
-    "IS_FREE_LOCK",
-    "IS_USED_LOCK",
-    "MASTER_POS_WAIT",
-    "NEXTVAL",
-    "LASTVAL",
-    "SETVAL",
-}
-#: MySQL aggregates sqlglot keeps as Anonymous
-ANONYMOUS_AGGREGATES = {"JSON_ARRAYAGG", "JSON_OBJECTAGG", "BIT_XOR", "STD"}
-#: aggregate classes the maintaining strategies support (their kinds are named in analysis)
-SUPPORTED_AGGREGATES = (exp.Count, exp.Sum, exp.Avg, exp.Min, exp.Max)
-
-
-def function_name(node: exp.Expr) -> str:
-    """'NOW' for NOW(3), 'GROUP_CONCAT' for GroupConcat(...), as MySQL spells it."""
-    if isinstance(node, exp.Anonymous):
-        return str(node.name).upper()
-    text = node.sql("mysql")
-    return text.split("(", 1)[0].strip().upper() or type(node).__name__.upper()
-
-
-def is_nondeterministic(node: exp.Expr) -> bool:
-    if isinstance(node, exp.Anonymous):
-        name = str(node.name).upper()
-        return name in _NONDETERMINISTIC_NAMES or (
-            name == "UNIX_TIMESTAMP" and not node.expressions
-        )
-    if type(node).__name__ == "UnixSeconds":  # UNIX_TIMESTAMP() with no argument, parsed
-        return not node.args.get("this")
-    return type(node).__name__ in _NONDETERMINISTIC_CLASSES
 
 
 def structural(root: exp.Query, at: Locator) -> Iterator[Obstacle]:
