@@ -25,6 +25,7 @@ from tests.support import Proxy
 
 CLIENTS = 8
 SECONDS = 4.0
+MODES = ("autocommit INSERT", "BEGIN, 3 INSERTs, COMMIT", "multi-row INSERT", "BEGIN ... ROLLBACK")
 READ_LIMIT = 1.0  # seconds a read may take at most, however busy the writers are
 DDL = (
     "CREATE TABLE t (id INT AUTO_INCREMENT PRIMARY KEY, writer INT NOT NULL, seq INT NOT NULL,"
@@ -139,16 +140,20 @@ def run_client(server: Proxy, client: Client, start: threading.Barrier, deadline
         start.abort()
         return
     seen = [0]
+    step, started = "start", time.perf_counter()
     try:
         with conn.cursor() as cur:
             start.wait(30)
             mode = client.writer % 4
             while time.monotonic() < deadline:
+                step, started = MODES[mode], time.perf_counter()
                 write_once(client, cur, mode)
+                step, started = "read", time.perf_counter()
                 read_once(client, cur, seen)
                 mode = (mode + 1) % 4
     except Exception as exc:
-        client.errors.append(f"{type(exc).__name__}: {exc}")
+        took = time.perf_counter() - started
+        client.errors.append(f"{step} failed after {took:.2f} s: {type(exc).__name__}: {exc}")
     finally:
         conn.close()
 
