@@ -176,6 +176,12 @@ class Analysis:
     def obstacles_for(self, strategy: str) -> list[Obstacle]:
         return [o for o in self.obstacles if strategy.lower() in o.blocks]
 
+    def obstacle(self, strategy: str) -> str | None:
+        """The first obstacle for `strategy` with its place (what `Pattern.obstacle` returns),
+        or None when the strategy accepts the query."""
+        found = self.obstacles_for(strategy)
+        return found[0].describe() if found else None
+
     def accepts(self, strategy: str) -> bool:
         return not self.obstacles_for(strategy)
 

@@ -29,7 +29,14 @@ from jasmine_proxy.analysis import (
 from jasmine_proxy.obstacles import Locator, Obstacle, short
 from jasmine_proxy.options import Options
 from jasmine_proxy.plan import Name
-from jasmine_proxy.sqltree import aggregate_calls, aggregate_kind, conjuncts, from_item, own
+from jasmine_proxy.sqltree import (
+    aggregate_calls,
+    aggregate_kind,
+    bare_columns,
+    conjuncts,
+    from_item,
+    own,
+)
 
 _COMPARE = (exp.GT, exp.GTE, exp.LT, exp.LTE)
 
@@ -60,6 +67,7 @@ class SelectAnalyzer:
         group_by = self._group_by(outputs)
         joins = self._joins()
         dimensions = self._dimensions(joins)
+        self._ungrouped(outputs, group_by, joins)
         driving, watermark, origin = self._driving(joins, dimensions)
         key, key_origin = self._key(outputs, group_by, aggregates, driving, dimensions)
         where, having = self.select.args.get("where"), self.select.args.get("having")
@@ -296,6 +304,38 @@ class SelectAnalyzer:
                 self._add("group_key_not_output", message, g)
             keys.append(GroupKey(g.sql("mysql"), ref, match.name if match else None))
         return tuple(keys)
+
+    def _ungrouped(
+        self,
+        outputs: list[tuple[OutputColumn, exp.Expr]],
+        group_by: tuple[GroupKey, ...],
+        joins: tuple[Join, ...],
+    ) -> None:
+        """In an aggregating query, an output column outside the aggregates must be one value
+        per group: grouped, equal to a grouped column through a join, or a column of a table
+        whose key is grouped (MySQL's functional dependence). Otherwise its value is any row's,
+        and no maintained result can promise to match a fresh run."""
+        if not group_by and not any(o.aggregated for o, _ in outputs):
+            return
+        grouped = {g.source for g in group_by if g.source}
+        size = -1
+        while size != len(grouped):
+            size = len(grouped)
+            for a, b in (pair for j in joins for pair in j.equalities):
+                grouped |= {a, b} if a in grouped or b in grouped else set()
+            for s in self.sources:
+                if s.keys and s.keys.is_key({r.column for r in grouped if r.table == s.alias}):
+                    grouped |= {ColumnRef(s.alias, c) for c in s.keys.columns}
+        keys = {g.output for g in group_by}
+        for output, node in outputs:
+            refs = [self.resolve(c, report=False) for c in bare_columns(node)]
+            loose = [r for r in refs if r is not None and r not in grouped]
+            if output.name not in keys and loose:
+                message = (
+                    f"output column {quote(output.name)} reads {loose[0]}, which is neither"
+                    " grouped nor aggregated"
+                )
+                self._add("ungrouped_column", message, node)
 
     def _aggregation(self, group: exp.Group | None) -> None:
         """window_join keeps matched pairs, it does not aggregate them."""

@@ -53,6 +53,7 @@ BLOCKS: dict[str, frozenset[str]] = {
     "aggregate_distinct": frozenset({"trigger", "window_join"}),
     "aggregation": frozenset({"window_join"}),
     "group_key_not_output": MAINTAINED,
+    "ungrouped_column": MAINTAINED,
     # joins
     "outer_join": KEYED,
     "natural_join": KEYED,

@@ -98,6 +98,17 @@ def own(node: exp.Expr, kind: type[E]) -> Iterator[E]:
             yield from own(child, kind)
 
 
+def bare_columns(node: exp.Expr) -> Iterator[exp.Column]:
+    """The columns of `node` outside aggregate calls, windows and subqueries: those whose value
+    must be the same across a group."""
+    if isinstance(node, exp.Column):
+        yield node
+    elif next(aggregate_calls(node), None) is not node and not isinstance(node, exp.Window):
+        for child in node.iter_expressions():
+            if not isinstance(child, exp.Query):
+                yield from bare_columns(child)
+
+
 def from_item(node: exp.Expr) -> str:
     """What a FROM item that is not a table is, in words."""
     if isinstance(node, exp.Subquery) and node.this.args.get("joins"):

@@ -148,6 +148,8 @@ def test_the_refusal_names_the_obstacle_its_place_and_who_accepts() -> None:
         "snapshot and view accept this query"
     )
     assert a.refusal("snapshot") is None
+    assert a.obstacle("trigger") == "window function ROW_NUMBER() at line 1, column 8"
+    assert a.obstacle("view") is None
     assert a.accepting() == ["snapshot", "view"]
     [obstacle] = a.obstacles_for("incremental")
     assert obstacle.describe() == "window function ROW_NUMBER() at line 1, column 8"
