@@ -86,7 +86,7 @@ class SelectAnalyzer:
             having=having.this.sql("mysql") if having else None,
             key=key,
             key_origin=key_origin,
-            time_window=self._window_join(joins, group_by, aggregates),
+            time_window=self._window_join(joins),
             reads=self._reads(outputs, joins, group_by),
             obstacles=tuple(self.obstacles),
         )
@@ -245,14 +245,14 @@ class SelectAnalyzer:
             self._add("unknown_column", f"unknown table {quote(qualifier)} in {star.sql()}", star)
         refs: list[ColumnRef] = []
         for s in targets:
-            own = [ColumnRef(s.alias, c) for c in s.keys.columns] if s.keys else []
+            mine = [ColumnRef(s.alias, c) for c in s.keys.columns] if s.keys else []
             using = {name.lower() for name in self.using.get(s.alias, ())}
             if qualifier or not using:
-                refs += own
+                refs += mine
                 continue
             common = [r for r in refs if r.column.lower() in using]
             rest = [r for r in refs if r.column.lower() not in using]
-            refs = common + rest + [r for r in own if r.column.lower() not in using]
+            refs = common + rest + [r for r in mine if r.column.lower() not in using]
         return [(OutputColumn(r.column, str(r), "column", r, (r,), False), star) for r in refs]
 
     def _aggregates(self, outputs: list[tuple[OutputColumn, exp.Expr]]) -> tuple[Aggregate, ...]:
@@ -302,6 +302,8 @@ class SelectAnalyzer:
             if match is None:
                 message = f"GROUP BY {g.sql('mysql')} is not an output column"
                 self._add("group_key_not_output", message, g)
+            elif ref is None:
+                ref = match.source  # GROUP BY an alias or a position of a plain column
             keys.append(GroupKey(g.sql("mysql"), ref, match.name if match else None))
         return tuple(keys)
 
@@ -504,11 +506,9 @@ class SelectAnalyzer:
                 key.append(match)
         return (tuple(key), "primary_key") if key else (None, None)
 
-    def _window_join(
-        self, joins: tuple[Join, ...], group_by: tuple[GroupKey, ...], aggs: tuple[Aggregate, ...]
-    ) -> TimeWindow | None:
-        """The time window of a two-stream join: `b.ts BETWEEN a.ts - ... AND a.ts + ...`, or
-        the same as two comparisons."""
+    def _window_join(self, joins: tuple[Join, ...]) -> TimeWindow | None:
+        """The time window of a two-stream join (see `time_window`); window_join's obstacles
+        when the query is not one (its aggregates are reported by `_aggregation`)."""
         if len(self.sources) != 2 or len(joins) != 1:
             message = f"window_join joins exactly two tables; this query reads {len(self.sources)}"
             first = self.nodes.get(self.sources[0].alias) if self.sources else None
