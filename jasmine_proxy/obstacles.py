@@ -6,11 +6,16 @@ source without a primary key ...), where it is in the query text, and the strate
 `BLOCKS` is the one table of which obstacle blocks which strategy; `view` and `snapshot` run the
 query as written, so nearly nothing blocks them.
 
+Decisions: `incremental` recomputes every affected group whole, so HAVING, SELECT DISTINCT (a
+GROUP BY of every output column), COUNT/SUM/AVG(DISTINCT) and aggregates such as GROUP_CONCAT
+stay exact and are accepted; `trigger`, which maintains rows step by step, refuses them. A WITH
+clause is refused rather than inlined (its scope rules differ enough to get wrong quietly).
+
 `Locator` turns a node of the sqlglot tree into a (line, column) of the query text: from the
 token positions sqlglot keeps in `meta` (identifiers, literals, most functions), and for keyword
 constructs (LIMIT, DISTINCT, UNION, HAVING ...) from the text's tokens around them.
 
-`structural(select)` finds the obstacles visible in the tree alone, before any catalog
+`structural(root, at)` finds the obstacles visible in the tree alone, before any catalog
 information is needed; `analysis.analyze` adds those that need the catalog.
 
 >>> o = Obstacle("window_function", "window function ROW_NUMBER()", "ROW_NUMBER() OVER ()", 1, 8)
