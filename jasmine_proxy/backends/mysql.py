@@ -58,9 +58,11 @@ class MySQLBackend:
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
-        """A service-account connection in autocommit: DDL commits implicitly on MySQL anyway."""
+        """A service-account connection in autocommit: DDL commits implicitly on MySQL anyway.
+        `no_parameters`: a statement without parameters reaches pymysql as it is, so a `%` in
+        a query or a name (DATE_FORMAT(d, '%Y'), LIKE 'a%') is not taken for a placeholder."""
         with self.engine.connect() as conn:
-            yield conn.execution_options(isolation_level="AUTOCOMMIT")
+            yield conn.execution_options(isolation_level="AUTOCOMMIT", no_parameters=True)
 
     # -- plans -----------------------------------------------------------------------------
 
