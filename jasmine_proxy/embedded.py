@@ -151,6 +151,7 @@ class EmbeddedSession:
         self.prepared: dict[str, str] = {}  # PREPARE ... FROM: name -> statement text
         self._generated = False  # the statement let AUTO_INCREMENT generate a key
         self._id_set = False  # the statement called LAST_INSERT_ID(expr)
+        self._pending = False  # BEGIN seen, SQLite's transaction not yet begun
         self._lock = threading.RLock()
         self.variables["pseudo_thread_id"] = connection_id
         self._register_session_functions()
@@ -165,7 +166,12 @@ class EmbeddedSession:
 
     @property
     def in_transaction(self) -> bool:
-        return self.conn.in_transaction
+        return self.conn.in_transaction or self._pending
+
+    def _end_transaction(self, command: str) -> None:
+        self._pending = False
+        if self.conn.in_transaction:
+            self.conn.execute(command)
 
     def execute(self, sql: str) -> Outcome:
         """Run one MySQL statement; a `JasmineError` with MySQL's code if it fails."""
@@ -224,6 +230,7 @@ class EmbeddedSession:
         """SAVEPOINT, RELEASE SAVEPOINT, ROLLBACK TO [SAVEPOINT] (SQLite's are the same)."""
         name = name.strip("`")
         verb = " ".join(verb.upper().split())
+        self._start(write=False)
         if not self.conn.in_transaction:
             if verb == "SAVEPOINT":
                 return Ok()  # autocommit: MySQL's savepoint ends with the statement
@@ -315,8 +322,7 @@ class EmbeddedSession:
     def reset(self) -> None:
         """COM_RESET_CONNECTION: roll back, forget variables; the database stays selected."""
         with self._lock:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
+            self._end_transaction("ROLLBACK")
             self.user_vars.clear()
             self.variables = dict(SYSTEM_VARIABLES)
             self.last_insert_id = 0
@@ -342,19 +348,17 @@ class EmbeddedSession:
         if isinstance(statement, exp.Describe):
             return self._describe(statement)
         if isinstance(statement, exp.Transaction):
-            if self.conn.in_transaction:
-                self.conn.execute("COMMIT")
-            self.conn.execute("BEGIN")
+            self._end_transaction("COMMIT")
+            self._pending = True  # begun by the first statement that reads or writes
             return Ok()
         if isinstance(statement, (exp.Commit, exp.Rollback)):
-            if self.conn.in_transaction:
-                self.conn.execute("COMMIT" if isinstance(statement, exp.Commit) else "ROLLBACK")
+            self._end_transaction("COMMIT" if isinstance(statement, exp.Commit) else "ROLLBACK")
             return Ok()
         if isinstance(statement, exp.Query):
-            self._implicit_begin()
+            self._start(write=False)
             return self._select(statement, sql)
         if isinstance(statement, (exp.Insert, exp.Update, exp.Delete)):
-            self._implicit_begin()
+            self._start(write=True)
             return self._write(statement)
         if isinstance(statement, (exp.Create, exp.Drop, exp.Alter, exp.TruncateTable)):
             self._implicit_commit()
@@ -376,14 +380,20 @@ class EmbeddedSession:
             raise unsupported(_construct(statement))
         raise translate.GrammarError(translate.syntax_error(sql))
 
-    def _implicit_begin(self) -> None:
+    def _start(self, write: bool) -> None:
+        """Begin the SQLite transaction of a MySQL one (BEGIN, or autocommit off) at its first
+        statement: IMMEDIATE when that writes, so a writer queues for the lock (busy timeout)
+        instead of failing later on a stale snapshot; deferred when it reads, so readers never
+        wait."""
         if not self.autocommit and not self.conn.in_transaction:
-            self.conn.execute("BEGIN")
+            self._pending = True
+        if self._pending and not self.conn.in_transaction:
+            self.conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        self._pending = False
 
     def _implicit_commit(self) -> None:
         """MySQL commits the open transaction before DDL."""
-        if self.conn.in_transaction:
-            self.conn.execute("COMMIT")
+        self._end_transaction("COMMIT")
 
     # -- SELECT ----------------------------------------------------------------------------
 
@@ -837,8 +847,8 @@ class EmbeddedSession:
     def _set_variable(self, name: str, value: Any, expression: exp.Expression) -> None:
         if name == "autocommit":
             on = _truthy(value)
-            if on and self.conn.in_transaction:
-                self.conn.execute("COMMIT")
+            if on:
+                self._end_transaction("COMMIT")
             self.variables[name] = 1 if on else 0
             return
         self.variables[name] = value

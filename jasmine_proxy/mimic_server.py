@@ -30,13 +30,15 @@ arrives with the SSL request).
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import secrets
 import socket
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from mysql_mimic import packets
 from mysql_mimic.auth import IdentityProvider, NativePasswordAuthPlugin, User
@@ -59,6 +61,7 @@ from jasmine_proxy.intercept import is_extended
 from jasmine_proxy.mimic import encode_result
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 CAPABILITIES = (
     DEFAULT_SERVER_CAPABILITIES
@@ -111,21 +114,30 @@ class _Session(BaseSession):
         self.database: str | None = None
         self.path = path
         self.engine: EmbeddedSession | None = None
+        # one thread per client: its SQLite calls in order, and a client waiting for the
+        # write lock never starves the others of threads (a shared pool could deadlock)
+        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jasmine-client")
+
+    async def run(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """`func(*args)` on this client's own thread."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.thread, functools.partial(func, *args, **kwargs))
 
     async def use(self, database: str) -> None:
         assert self.engine is not None
-        await asyncio.to_thread(self.engine.use, database)
+        await self.run(self.engine.use, database)
         self.database = database
 
     async def handle_query(self, sql: str, attrs: dict[str, str]) -> Any:
         """Only COM_FIELD_LIST comes this way (as SHOW COLUMNS)."""
         assert self.engine is not None
-        outcome = await asyncio.to_thread(self.engine.execute, sql)
+        outcome = await self.run(self.engine.execute, sql)
         return _result_set(outcome) if isinstance(outcome, Rows) else None
 
     async def close(self) -> None:
         if self.engine is not None:
-            await asyncio.to_thread(self.engine.close)
+            await self.run(self.engine.close)
+        self.thread.shutdown(wait=False)
 
 
 class EmbeddedConnection(Connection):
@@ -160,13 +172,12 @@ class EmbeddedConnection(Connection):
     async def serve(self) -> None:
         """Login, then commands until the client leaves; a failed login closes at once."""
         try:
-            await self.connection_phase()
-            if self.embedded.engine is None:
+            try:
+                await self.connection_phase()
+            except (LoginFailed, ConnectionClosed, ConnectionError, asyncio.IncompleteReadError):
                 return
-        except (LoginFailed, ConnectionClosed, ConnectionError, asyncio.IncompleteReadError):
-            return
-        try:
-            await self.command_phase()
+            if self.embedded.engine is not None:
+                await self.command_phase()
         finally:
             await self.session.close()
 
@@ -174,7 +185,7 @@ class EmbeddedConnection(Connection):
         database = self.embedded.database
         found_rows = Capabilities.CLIENT_FOUND_ROWS in self.capabilities
         try:
-            engine = await asyncio.to_thread(
+            engine = await self.embedded.run(
                 EmbeddedSession,
                 self.embedded.path,
                 user=self.embedded.username or "",
@@ -221,7 +232,7 @@ class EmbeddedConnection(Connection):
 
     async def handle_reset_connection(self, data: bytes) -> None:
         engine = self.engine
-        await asyncio.to_thread(engine.reset)
+        await self.embedded.run(engine.reset)
         self._sync_status()
         await self.stream.write(self.ok())
 
@@ -241,7 +252,7 @@ class EmbeddedConnection(Connection):
 
     async def query(self, sql: str, query_attrs: dict[str, str]) -> ResultSet:
         """The prepared-statement path of mysql-mimic: results only; an OK is an empty set."""
-        outcome = await asyncio.to_thread(self.engine.execute, sql)
+        outcome = await self.embedded.run(self.engine.execute, sql)
         self._sync_status()
         return _result_set(outcome) if isinstance(outcome, Rows) else ResultSet([], [])
 
@@ -251,7 +262,7 @@ class EmbeddedConnection(Connection):
             if is_extended(sql.encode("utf-8", "replace")[:512]):
                 await self._extended(sql)
                 return
-            outcome = await asyncio.to_thread(self.engine.execute, sql)
+            outcome = await self.embedded.run(self.engine.execute, sql)
         except Exception as exc:
             if not isinstance(exc, JasmineError):
                 logger.exception("statement failed unexpectedly: %s", sql[:200])
@@ -274,7 +285,7 @@ class EmbeddedConnection(Connection):
         session = ClientSession(
             self.embedded.username or "", self.connection_id, self.peer, self.engine.query
         )
-        result = await asyncio.to_thread(self.executor.execute, sql, session)
+        result = await self.embedded.run(self.executor.execute, sql, session)
         self._sync_status()
         for payload in await encode_result(result, self.capabilities, self.status_flags):
             await self.stream.write(payload, drain=False)

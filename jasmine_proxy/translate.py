@@ -420,6 +420,16 @@ def _function(node: exp.Expression) -> exp.Expression:
     if isinstance(node, (exp.Sum, exp.Avg)) and not isinstance(node.parent, exp.Window):
         name = "jasmine_sum" if isinstance(node, exp.Sum) else "jasmine_avg"
         return _call(name, node.this)
+    if isinstance(node, exp.Count) and isinstance(node.this, exp.Distinct):
+        args = node.this.expressions
+        if len(args) > 1:  # COUNT(DISTINCT a, b): SQLite counts one expression
+            parts: list[exp.Expression] = [_call("quote", a) for a in args]
+            joined = parts[0]
+            for part in parts[1:]:
+                joined = exp.DPipe(this=joined, expression=exp.DPipe(
+                    this=exp.Literal.string(","), expression=part))  # fmt: skip
+            node.this.set("expressions", [joined])
+            return node
     if isinstance(node, exp.GroupConcat) and isinstance(node.this, exp.Order):
         raise unsupported("GROUP_CONCAT(... ORDER BY ...)")
     if isinstance(node, exp.Rand):
