@@ -4,6 +4,7 @@ Paths (columns of the report):
 
 * ``embedded``: client -> ``jasmine-proxy serve --backend sqlite:///FILE`` (no server anywhere);
 * ``proxy``: client -> ``jasmine-proxy serve`` (one worker) -> MariaDB;
+  both run with ``--no-scheduler``, so that only serving is measured;
 * ``direct``: client -> MariaDB at 127.0.0.1:3306, for reference.
 
 Metrics (rows of the report), with the same data set and the same queries on every path
@@ -57,12 +58,16 @@ def row(n: int) -> tuple[int, int, str, str]:
     return n, n * 7919 % 1000003, hashlib.md5(str(n).encode()).hexdigest(), chr(97 + n % 26) * 40
 
 
-def start_embedded(stack: contextlib.ExitStack, db: Path) -> tuple[pt.Route, pt.Child]:
-    cmd = [sys.executable, "-m", "jasmine_proxy", "serve", "--backend", f"sqlite:///{db}"]
-    child = pt.Child("jasmine-proxy (embedded)", [*cmd, "--port", "0"])
+def start_serving(
+    stack: contextlib.ExitStack, name: str, backend: str
+) -> tuple[pt.Route, pt.Child]:
+    """`jasmine-proxy serve` on a free port, without its scheduler: only serving is measured
+    (on the shared MariaDB, other sessions' materializations would otherwise be refreshed)."""
+    cmd = [sys.executable, "-m", "jasmine_proxy", "serve", "--backend", backend, "--port", "0"]
+    child = pt.Child(f"jasmine-proxy ({name})", [*cmd, "--no-scheduler"])
     stack.callback(child.stop)
     port = int(child.wait_for(pt._LISTENING).group(2))
-    return pt.Route("embedded", port, child.proc.pid), child
+    return pt.Route(name, port, child.proc.pid), child
 
 
 def ensure_embedded_dataset(port: int, rows: int) -> str:
@@ -172,9 +177,10 @@ def benchmark(quick: bool, db: Path) -> int:
         )
     mariadb_data = pt.ensure_dataset()
     with contextlib.ExitStack() as stack:
-        embedded, embedded_child = start_embedded(stack, db)
+        embedded, embedded_child = start_serving(stack, "embedded", f"sqlite:///{db}")
         embedded_data = ensure_embedded_dataset(embedded.port, rows)
-        proxy, proxy_child = pt.start_proxy(stack)
+        mariadb = f"mysql://root@{pt.BACKEND_HOST}:{pt.BACKEND_PORT}"
+        proxy, proxy_child = start_serving(stack, "proxy", mariadb)
         routes = [embedded, proxy, pt.Route("direct", pt.BACKEND_PORT)]
         check_same_data(routes, rows)
         pt.log("point SELECT, text protocol")
