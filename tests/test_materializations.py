@@ -574,3 +574,21 @@ def test_mysql_connector_session(j: Jasmine, conn: Any, database: str) -> None:
         cur.close()
     finally:
         c.close()
+
+
+def test_queries_with_percent_signs(conn: Any, database: str) -> None:
+    """DATE_FORMAT patterns and LIKE wildcards reach the backend as written."""
+    run(conn, "CREATE TABLE d (day DATE, name VARCHAR(10))")
+    run(conn, "INSERT INTO d VALUES ('2026-01-02', 'a%b'), ('2026-02-03', 'ab')")
+    query = (
+        "SELECT DATE_FORMAT(day, '%Y-%m') AS month, name LIKE 'a\\%%' AS literal_pct "
+        "FROM d WHERE name LIKE 'a%'"
+    )
+    for strategy in ("snapshot", "view"):
+        run(conn, f"CREATE MATERIALIZATION `pct {strategy}` USING {strategy} AS {query}")
+        assert same(conn, f"`pct {strategy}`", query) == [("2026-01", 1), ("2026-02", 0)]
+    run(conn, "REFRESH MATERIALIZATION `pct snapshot`", "ALTER MATERIALIZATION `pct view` REBUILD")
+    rep = report(conn, "ALTER MATERIALIZATION `pct snapshot` STEP check")
+    assert rep[("after", "error")] is None
+    run(conn, "DROP MATERIALIZATION `pct snapshot`", "DROP MATERIALIZATION `pct view`")
+    assert sorted(tables(database)) == ["d", "o"]
