@@ -275,6 +275,7 @@ class EmbeddedSession:
         columns = [p.strip().rsplit(".", 1)[-1] for p in message.split(":", 1)[1].split(",")]
         target = statement.this.this if isinstance(statement.this, exp.Schema) else statement.this
         key = "PRIMARY"
+        d = None
         if isinstance(target, exp.Table):
             db, name = translate.table_for(target, self.database)
             d = self.catalog.table(db, name)
@@ -283,8 +284,12 @@ class EmbeddedSession:
                     if [c.lower() for c in cols] == [c.lower() for c in columns]:
                         key = index_name
         value = "?"
+        names = []
         if isinstance(statement, exp.Insert) and isinstance(statement.this, exp.Schema):
             names = [c.name.lower() for c in statement.this.expressions]
+        elif isinstance(statement, exp.Insert) and d is not None:
+            names = [c.name.lower() for c in d.columns]
+        if names:
             values = statement.expression
             if isinstance(values, exp.Values) and len(values.expressions) == 1:
                 row = values.expressions[0].expressions
