@@ -160,6 +160,9 @@ class Steps:
         if event in ("pause", "resume"):
             return None
         ops = plan.ops(event)
+        if event == "drop" and m.state in ("defined", "verified"):
+            # never built: a table by its name now is someone else's (only internals are ours)
+            ops = tuple(op for op in ops if getattr(op, "target", None) != m.qualified)
         if event == "create" and recovering:
             ops = plan.ops("drop") + ops  # undo the interrupted attempt, then start again
         with backend.connect() as conn:
