@@ -25,6 +25,7 @@ from jasmine_proxy import compiler, grammar, patterns, report
 from jasmine_proxy.backends import Backend
 from jasmine_proxy.catalog import Catalog, LeaseLost, Materialization, now
 from jasmine_proxy.errors import (
+    BackendRejected,
     IllegalStep,
     JasmineError,
     NameTaken,
@@ -105,6 +106,16 @@ class Core:
         if m is None or not self._visible(m, session):
             raise NoSuchMaterialization(str(name))
         return m
+
+    def _may_change(self, m: Materialization, event: str, session: ClientSession) -> None:
+        """Only a client whose user could create the materialization (and, to drop it, drop
+        tables in its schema) may step, refresh, alter or drop it; the work itself runs as the
+        service account."""
+        if event == "drop":
+            privilege = "DROP"
+        else:
+            privilege = "CREATE VIEW" if m.plan.objects[0].kind == "VIEW" else "CREATE"
+        self.backend.require(session, m.qualified, privilege)
 
     def _verify_as_client(self, m: Materialization, session: ClientSession | None) -> None:
         """A verify step run by a client checks the client's own rights (the scheduler's runs
@@ -231,8 +242,10 @@ class Core:
         limit_node = node.args.get("limit")
         limit = int(limit_node.name) if limit_node is not None else None
         visible = self.backend.visible_schemas(session)
-        rows = []
+        rows: list[tuple[Any, ...]] = []
         for e in self.catalog.history(name, None if name is None else limit):
+            if limit is not None and len(rows) >= limit:
+                break
             if e.schema not in visible:
                 continue
             rows.append(
@@ -248,13 +261,13 @@ class Core:
                     e.error,
                 )
             )
-            if limit is not None and len(rows) >= limit:
-                break
         return rows, EVENT_COLUMNS
 
     def alter(self, node: AlterMaterialization, sql: str, session: ClientSession) -> Result:
         m = self._get(node.this, session)
         action = node.args["action"]
+        event = node.args.get("event")
+        self._may_change(m, event.name.lower() if event is not None else action.lower(), session)
         if action == "STEP":
             return self._step_report(m, node.args.get("event"), session)
         if action == "SET":
@@ -315,7 +328,9 @@ class Core:
         return None
 
     def refresh(self, node: RefreshMaterialization, sql: str, session: ClientSession) -> Result:
-        self._step(self._get(node.this, session), "refresh", session)
+        m = self._get(node.this, session)
+        self._may_change(m, "refresh", session)
+        self._step(m, "refresh", session)
         return None
 
     def drop(self, node: DropMaterialization, sql: str, session: ClientSession) -> Result:
@@ -336,8 +351,6 @@ def _as_jasmine(exc: Exception) -> Exception:
     orig = getattr(exc, "orig", None)
     args: Sequence[Any] = getattr(orig, "args", ())
     if len(args) >= 2 and isinstance(args[0], int):
-        from jasmine_proxy.errors import BackendRejected
-
         return BackendRejected(str(args[1]), args[0])
     return exc
 
@@ -363,8 +376,10 @@ def _like(pattern: str) -> re.Pattern[str]:
 def _where(rows: list[tuple[Any, ...]], columns: list[str], where: exp.Expression) -> list[Any]:
     """SHOW ... WHERE: the condition evaluated over the rows by sqlglot's Python executor."""
     data = [{c.lower(): _plain(v) for c, v in zip(columns, row, strict=True)} for row in rows]
-    condition = where.copy()
+    condition, data_columns = where.copy(), {c.lower() for c in columns}
     for column in condition.find_all(exp.Column):
+        if column.name.lower() not in data_columns:
+            raise BackendRejected(f"Unknown column '{column.name}' in 'WHERE'", 1054, "42S22")
         column.set("this", exp.to_identifier(column.name.lower()))
         column.set("table", None)
     query = exp.select("*").from_("m").where(condition)
