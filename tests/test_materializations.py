@@ -7,6 +7,7 @@ catalog rows, read directly as root (tests/materialize.py).
 from __future__ import annotations
 
 import subprocess
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -592,3 +593,54 @@ def test_queries_with_percent_signs(conn: Any, database: str) -> None:
     assert rep[("after", "error")] is None
     run(conn, "DROP MATERIALIZATION `pct snapshot`", "DROP MATERIALIZATION `pct view`")
     assert sorted(tables(database)) == ["d", "o"]
+
+
+def test_drop_of_a_never_built_materialization_spares_a_table_of_its_name(
+    j: Jasmine, conn: Any, database: str
+) -> None:
+    """A deferred materialization owns no target yet: a table created by that name meanwhile
+    is the user's, and DROP MATERIALIZATION must leave it (and its rows) alone."""
+    for state in ("defined", "verified"):
+        run(conn, "CREATE MATERIALIZATION d USING snapshot WITH (build = 'deferred') AS SELECT 1")
+        if state == "verified":
+            run(conn, "ALTER MATERIALIZATION d STEP verify")
+        run(conn, "CREATE TABLE d (precious INT)", "INSERT INTO d VALUES (42)")
+        run(conn, "DROP MATERIALIZATION d")
+        assert j.row(database, "d") is None
+        assert scalar(conn, "SELECT precious FROM d") == 42, state
+        run(conn, "DROP TABLE d")
+
+
+def test_health_stale_and_drifted(j: Jasmine, conn: Any, database: str) -> None:
+    run(
+        conn,
+        "CREATE MATERIALIZATION h USING snapshot WITH (target_lag = '1 second') AS "
+        "SELECT id, v FROM o",
+    )
+    assert show(conn, database)["h"]["Health"] == "ok"
+    time.sleep(1.5)
+    row = show(conn, database)["h"]
+    assert (row["Health"], float(row["Staleness"]) > 1) == ("stale", True)
+    run(conn, "REFRESH MATERIALIZATION h")
+    assert show(conn, database)["h"]["Health"] == "ok"
+    rep = report(conn, "ALTER MATERIALIZATION h STEP check")
+    assert (rep[("after", "error")], rep[("after", "health")]) == (None, "ok")
+    run(conn, "DELETE FROM h WHERE id = 1")  # someone writes to the materialized table
+    rep = report(conn, "ALTER MATERIALIZATION h STEP check")
+    assert rep[("after", "health")] == "drifted"
+    assert "differ" in rep[("after", "error")]
+    row = show(conn, database)["h"]
+    assert (row["State"], row["Health"]) == ("live", "drifted")
+    run(conn, "REFRESH MATERIALIZATION h")
+    assert show(conn, database)["h"]["Health"] == "ok"
+    same(conn, "h", "SELECT id, v FROM o")
+
+
+def test_show_where_unknown_column_and_limit_zero(conn: Any, database: str) -> None:
+    run(conn, "CREATE MATERIALIZATION z USING view AS SELECT 1 AS one")
+    code, message = fails(conn, f"SHOW MATERIALIZATIONS FROM {database} WHERE Nope = 1")
+    assert (code, message) == (1054, "Unknown column 'Nope' in 'WHERE'")  # as MariaDB says
+    usable(conn)
+    assert dicts(conn, "SHOW MATERIALIZATION EVENTS LIMIT 0") == []
+    assert dicts(conn, "SHOW MATERIALIZATION EVENTS FOR z LIMIT 0") == []
+    assert len(dicts(conn, "SHOW MATERIALIZATION EVENTS FOR z LIMIT 1")) == 1
