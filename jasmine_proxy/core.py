@@ -340,6 +340,7 @@ class Core:
             if node.args.get("exists"):
                 return None
             raise
+        self._may_change(m, "drop", session)
         self._step(m, "drop", session)
         return None
 

@@ -514,12 +514,6 @@ def test_sees_only_what_it_may_see(
     c.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: DROP/ALTER/REFRESH of a visible materialization run as the service account "
-    "with no privilege check, so a user who may only SELECT from one table of the schema drops "
-    "or changes tables it may not DROP itself (1142 expected)",
-)
 def test_may_change_only_what_it_may_change(
     j: Jasmine, limited: Callable[..., Any], two: tuple[str, str]
 ) -> None:

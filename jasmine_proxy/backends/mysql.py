@@ -199,7 +199,11 @@ class MySQLBackend:
         no rows. Its error, if any, reaches the client with the backend's own code.
         """
         session.query(f"SELECT * FROM ({query}) AS `_jasmine_verify` LIMIT 0")
-        privilege = "CREATE VIEW" if kind == "VIEW" else "CREATE"
+        self.require(session, target, "CREATE VIEW" if kind == "VIEW" else "CREATE")
+
+    def require(self, session: ClientSession, target: Name, privilege: str) -> None:
+        """The client's user holds `privilege` on the target's schema (globally or for the
+        schema; as a user or through its current role), else MySQL's 1142 for the target."""
         granted = session.query(
             "SELECT COUNT(*) FROM ("
             "SELECT GRANTEE FROM information_schema.USER_PRIVILEGES "
