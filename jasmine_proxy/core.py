@@ -21,7 +21,7 @@ from sqlglot import exp
 from sqlglot.executor import execute as evaluate
 from sqlglot.optimizer.qualify_tables import qualify_tables
 
-from jasmine_proxy import compiler, grammar, patterns, report
+from jasmine_proxy import analysis, compiler, grammar, patterns, report
 from jasmine_proxy.backends import Backend
 from jasmine_proxy.catalog import Catalog, LeaseLost, Materialization, now
 from jasmine_proxy.errors import (
@@ -130,6 +130,16 @@ class Core:
         kind = m.plan.objects[0].kind if m.plan.objects else "TABLE"
         self.backend.verify_as_client(session, m.qualified, query, kind)
 
+    def _analyzed(self, d: patterns.Definition) -> patterns.Definition:
+        """`d` with the analysis of its query, from the backend's facts about its sources."""
+        tables = analysis.source_tables(d.query, d.default_schema)
+        with self.backend.connect() as conn:
+            keys = self.backend.keys(conn, tables)
+        found = analysis.analyze(
+            d.query, keys, d.default_schema, text=d.query_text, options=d.options
+        )
+        return replace(d, analysis=found)
+
     def _step(self, m: Materialization, event: str, session: ClientSession | None) -> Outcome:
         outcome = self.steps.run(m, event, session)
         if outcome.error is not None:
@@ -141,6 +151,9 @@ class Core:
     def create(self, node: CreateMaterialization, sql: str, session: ClientSession) -> Result:
         current = self.backend.current_database(session)
         d = compiler.define(node, sql, current)
+        kind = "VIEW" if d.requested == "view" else "TABLE"
+        self.backend.verify_as_client(session, d.name, d.query_text, kind)
+        d = self._analyzed(d)
         plan = compiler.compile_plan(d)
         existing = self.catalog.find(d.name)
         if existing is not None:
@@ -172,8 +185,8 @@ class Core:
             health=None,
             watermarks={},
         )
-        kind = plan.objects[0].kind if plan.objects else "TABLE"
-        self.backend.verify_as_client(session, d.name, d.query_text, kind)
+        if plan.objects and plan.objects[0].kind != kind:  # auto chose a view
+            self.backend.verify_as_client(session, d.name, d.query_text, plan.objects[0].kind)
         self.steps._check_name_free(m)
         m = self.catalog.add(m)
         if d.options.build == "deferred":
@@ -204,7 +217,8 @@ class Core:
         current = self.backend.current_database(session)
         inner = sql[re.search(r"(?i)\bEXPLAIN\b", sql).end() :]  # type: ignore[union-attr]
         d = compiler.define(create, inner, current)
-        plan = compiler.compile_plan(d)
+        session.query(f"SELECT * FROM ({d.query_text}) AS `_jasmine_verify` LIMIT 0")
+        plan = compiler.compile_plan(self._analyzed(d))
         return compiler.explain_rows(d, plan, self.backend.render), ["Part", "Step", "Detail"]
 
     def show(self, node: ShowMaterializations, sql: str, session: ClientSession) -> Result:
@@ -298,6 +312,8 @@ class Core:
         self, m: Materialization, node: AlterMaterialization, session: ClientSession
     ) -> Result:
         changes = parse_options(compiler.written_options(node))
+        if m.step is not None:  # the step's outcome would write its own copy over this change
+            raise IllegalStep(f"a {m.step} step of '{m.qualified}' is in progress: try again")
         options = m.options.merged(changes.given)
         if "build" in changes.given:
             raise WrongValue("Incorrect option: 'build' applies only to CREATE")
@@ -311,7 +327,7 @@ class Core:
             options=options,
             requested=m.requested,
         )
-        plan = compiler.compile_plan(d)
+        plan = compiler.compile_plan(self._analyzed(d))
         if plan.strategy != m.strategy:
             raise WrongValue(
                 f"Incorrect option change: it would change the strategy from {m.strategy} to "

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.engine import Engine
 
+from jasmine_proxy.analysis import KeyInfo
 from jasmine_proxy.errors import ConfigError
 from jasmine_proxy.extended import ClientSession
 from jasmine_proxy.plan import Name, Op
@@ -51,6 +52,8 @@ class Backend(Protocol):
     ) -> Iterator[Sequence[Any]]: ...
 
     def table_rows(self, conn: Any, name: Name) -> Iterator[Sequence[Any]]: ...
+
+    def keys(self, conn: Any, tables: Sequence[Name]) -> KeyInfo: ...
 
     def verify_as_client(
         self, session: ClientSession, target: Name, query: str, kind: str

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlglot import exp
 
+from jasmine_proxy.analysis import KeyInfo, TableKeys
 from jasmine_proxy.backends import register
 from jasmine_proxy.errors import BackendRejected, Denied, NameTaken
 from jasmine_proxy.extended import ClientSession
@@ -181,6 +182,38 @@ class MySQLBackend:
 
     def table_rows(self, conn: Connection, name: Name) -> Iterator[Sequence[Any]]:
         yield from conn.exec_driver_sql(f"SELECT * FROM {name.sql()}")
+
+    def keys(self, conn: Connection, tables: Sequence[Name]) -> KeyInfo:
+        """What the catalog says about `tables`: columns, primary and NOT NULL unique keys,
+        the auto-increment column (tables that do not exist are left out)."""
+        found: dict[Name, TableKeys] = {}
+        for name in tables:
+            params = {"schema": name.schema, "name": name.name}
+            columns = conn.execute(
+                sa.text(
+                    "SELECT COLUMN_NAME, EXTRA, IS_NULLABLE FROM information_schema.COLUMNS "
+                    "WHERE TABLE_SCHEMA = :schema AND TABLE_NAME = :name ORDER BY ORDINAL_POSITION"
+                ),
+                params,
+            ).all()
+            if not columns:
+                continue
+            nullable = {c[0] for c in columns if c[2] == "YES"}
+            indexes: dict[str, list[str]] = {}
+            for index, column in conn.execute(
+                sa.text(
+                    "SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS "
+                    "WHERE TABLE_SCHEMA = :schema AND TABLE_NAME = :name AND NON_UNIQUE = 0 "
+                    "ORDER BY INDEX_NAME, SEQ_IN_INDEX"
+                ),
+                params,
+            ):
+                indexes.setdefault(index, []).append(column)
+            primary = tuple(indexes.pop("PRIMARY", []))
+            unique = tuple(tuple(c) for c in indexes.values() if not set(c) & nullable)
+            auto = next((c[0] for c in columns if "auto_increment" in (c[1] or "")), None)
+            found[name] = TableKeys(tuple(c[0] for c in columns), primary, unique, auto)
+        return KeyInfo(found)
 
     # -- the client's own rights -------------------------------------------------------------
 

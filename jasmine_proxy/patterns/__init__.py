@@ -17,6 +17,7 @@ from typing import Protocol, TypeVar
 
 from sqlglot import exp
 
+from jasmine_proxy.analysis import Analysis
 from jasmine_proxy.errors import UnknownStrategy
 from jasmine_proxy.options import Options
 from jasmine_proxy.plan import Name, Plan
@@ -32,6 +33,11 @@ class Definition:
     default_schema: str | None  # the current database when it was defined
     options: Options
     requested: str  # the strategy as requested ("auto" when USING was not given)
+    analysis: Analysis | None = None  # what the query is made of (None: not analysed)
+
+    def obstacle(self, strategy: str) -> str | None:
+        """What keeps `strategy` from maintaining the query, from the analysis."""
+        return None if self.analysis is None else self.analysis.obstacle(strategy)
 
 
 class Pattern(Protocol):

@@ -23,7 +23,7 @@ class Snapshot:
     summary = "a table fully recomputed into a shadow table and swapped in atomically"
 
     def obstacle(self, d: Definition) -> str | None:
-        return None  # any SELECT
+        return d.obstacle(self.name)  # any SELECT; a unique_key must be an output column
 
     def compile(self, d: Definition) -> Plan:
         target = d.name
