@@ -182,6 +182,9 @@ class EmbeddedSession:
             prepared = _PREPARED.match(sql)
             if prepared:
                 return self._prepared(prepared)
+            fast = self._cached_select(sql)
+            if fast is not None:
+                return fast
             statement = translate.parse(sql)
             if not (isinstance(statement, exp.Show) and statement.name.upper() == "WARNINGS"):
                 self.warnings = []
@@ -193,6 +196,51 @@ class EmbeddedSession:
             if isinstance(outcome, Ok) and self.warnings:
                 outcome.warnings = len(self.warnings)
             return outcome
+
+    def _cached_select(self, sql: str) -> Rows | None:
+        """A SELECT seen before with other literals after WHERE: its translation and result
+        types are reused, the literals bound as parameters (parsing, type inference and
+        translation cost milliseconds; a point SELECT should not)."""
+        if not _SELECT.match(sql) or "information_schema" in sql.lower():
+            return None
+        template = _template(sql)
+        if template is None:
+            return None
+        text, params = template
+        version = self.conn.execute("PRAGMA schema_version").fetchone()[0]
+        key = (self.database, text)
+        entry = _CACHE.get(key)
+        if entry is None or entry.version != version:
+            entry = self._compile_select(text, version)
+            if entry is None:
+                return None
+            if len(_CACHE) >= _CACHE_SIZE:
+                _CACHE.pop(next(iter(_CACHE)))
+            _CACHE[key] = entry
+        self.warnings = []
+        self._start(write=False)
+        try:
+            cursor = self.conn.execute(entry.sql, params)
+        except sqlite3.Error as exc:
+            raise sqlite_error(exc, entry.statement) from None
+        return self._typed_rows(cursor, entry.names, entry.types)
+
+    def _compile_select(self, text: str, version: int) -> _Compiled | None:
+        try:
+            statement = translate.parse(text)
+            if not isinstance(statement, exp.Select) or statement.find(
+                exp.Parameter, exp.SessionParameter, exp.PropertyEQ
+            ):
+                return None
+            names = projection_names(statement, text)
+            tables = _base_tables(statement, self.database)
+            types = result_types.infer(statement, self.catalog.schema(tables), self.database)
+            translated = translate.translate(
+                statement, self.database, decimal_columns=self._decimal_columns(tables)
+            ).statements[0]
+        except JasmineError:
+            return None  # the ordinary path says what is wrong
+        return _Compiled(version, translated, names, types, statement)
 
     def _prepared(self, m: re.Match[str]) -> Outcome:
         """PREPARE name FROM '...', EXECUTE name [USING @a, ...], DEALLOCATE PREPARE name."""
@@ -623,6 +671,9 @@ class EmbeddedSession:
             return Ok()
         elif isinstance(statement, exp.Drop) and kind in ("TABLE", "VIEW"):
             self._check_drop(statement, kind)
+            for table in statement.args.get("tables") or [statement.this]:
+                db, name = translate.table_for(table, self.database)
+                self.catalog.temporary.pop(f"{db}.{name}".lower(), None)
         self._run_all(translate.translate(statement, self.database).statements)
         return Ok()
 
@@ -670,6 +721,10 @@ class EmbeddedSession:
             return Ok()
         t = translate.translate(statement, self.database)
         self._run_all(t.statements)
+        temporary = statement.find(exp.TemporaryProperty) is not None
+        if temporary and isinstance(statement.this, exp.Schema):
+            d = tabledef.from_create(statement, db)
+            self.catalog.temporary[d.sqlite_name.lower()] = d
         cursor_rows = 0
         if statement.expression is not None:  # CREATE TABLE ... AS SELECT
             cursor_rows = self._count(translate.sqlite_name(db, name))
@@ -718,8 +773,9 @@ class EmbeddedSession:
                 self._is_view(db, name)
                 if kind == "VIEW"
                 else self.conn.execute(
-                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE",
-                    (f"{db}.{name}",),
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE "
+                    "UNION ALL SELECT 1 FROM sqlite_temp_master WHERE name = ? COLLATE NOCASE",
+                    (f"{db}.{name}", f"{db}.{name}"),
                 ).fetchone()
                 is not None
             )
@@ -1135,6 +1191,57 @@ def select_list_texts(sql: str) -> list[str] | None:
 
 def no_such_table(db: str, name: str) -> BackendRejected:
     return BackendRejected(f"Table '{db}.{name}' doesn't exist", 1146, "42S02")
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """A SELECT template: SQLite text with `?` for the literals after WHERE, and its types."""
+
+    version: int  # PRAGMA schema_version it was compiled under
+    sql: str
+    names: list[str] | None
+    types: list[ColumnType | None]
+    statement: exp.Expression
+
+
+_CACHE: dict[tuple[str | None, str], _Compiled] = {}
+_CACHE_SIZE = 512
+_SELECT = re.compile(r"\s*SELECT\s", re.IGNORECASE)
+
+
+def _template(sql: str) -> tuple[str, list[Any]] | None:
+    """`sql` with each number or string literal after WHERE that is compared with `=`, `<`,
+    `>`, `<=`, `>=`, `<>` or `!=` replaced by `?`, and those literals' values."""
+    try:
+        tokens = sqlglot.Dialect.get_or_raise("mysql").tokenize(sql)
+    except Exception:
+        return None
+    out: list[str] = []
+    params: list[Any] = []
+    pos, after_where = 0, False
+    previous: TokenType | None = None
+    for tok in tokens:
+        if tok.token_type == TokenType.WHERE:
+            after_where = True
+        literal = tok.token_type in (TokenType.NUMBER, TokenType.STRING)
+        if after_where and literal and previous in _COMPARED:
+            if tok.token_type == TokenType.NUMBER:
+                if not re.fullmatch(r"\d+", tok.text) or int(tok.text) >= 2**63:
+                    previous = tok.token_type
+                    continue  # decimals and huge numbers stay in the text (types, exactness)
+                params.append(int(tok.text))
+            else:
+                params.append(tok.text)
+            out.append(sql[pos : tok.start])
+            out.append("?")
+            pos = tok.end + 1
+        previous = tok.token_type
+    out.append(sql[pos:])
+    return "".join(out), params
+
+
+_COMPARED = {TokenType.EQ, TokenType.NEQ, TokenType.GT, TokenType.GTE, TokenType.LT,
+             TokenType.LTE}  # fmt: skip
 
 
 _SAVEPOINT = re.compile(

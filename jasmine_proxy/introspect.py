@@ -142,6 +142,7 @@ class Catalog:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self._defs: dict[str, tuple[str, TableDef]] = {}
+        self.temporary: dict[str, TableDef] = {}  # this connection's TEMPORARY tables
 
     def databases(self) -> list[str]:
         rows = self.conn.execute("SELECT name FROM jasmine_databases ORDER BY name").fetchall()
@@ -169,6 +170,8 @@ class Catalog:
     def table(self, database: str, name: str) -> TableDef | None:
         """The MySQL definition of `database`.`name`; None if there is no such table."""
         key = f"{database}.{name}"
+        if key.lower() in self.temporary:
+            return self.temporary[key.lower()]
         row = self.conn.execute(
             "SELECT name, definition FROM jasmine_tables WHERE name = ? COLLATE NOCASE", (key,)
         ).fetchone()
