@@ -149,6 +149,8 @@ class EmbeddedSession:
         self.last_insert_id = 0
         self.warnings: list[tuple[str, int, str]] = []
         self.prepared: dict[str, str] = {}  # PREPARE ... FROM: name -> statement text
+        self.row_count = -1  # ROW_COUNT(): affected rows of the previous statement
+        self.rows_found = 0  # FOUND_ROWS(): rows of the previous SELECT
         self._generated = False  # the statement let AUTO_INCREMENT generate a key
         self._id_set = False  # the statement called LAST_INSERT_ID(expr)
         self._pending = False  # BEGIN seen, SQLite's transaction not yet begun
@@ -184,6 +186,7 @@ class EmbeddedSession:
                 return self._prepared(prepared)
             fast = self._cached_select(sql)
             if fast is not None:
+                self._remember(fast)
                 return fast
             statement = translate.parse(sql)
             if not (isinstance(statement, exp.Show) and statement.name.upper() == "WARNINGS"):
@@ -195,7 +198,16 @@ class EmbeddedSession:
                 raise self._error(exc, statement) from None
             if isinstance(outcome, Ok) and self.warnings:
                 outcome.warnings = len(self.warnings)
+            self._remember(outcome)
             return outcome
+
+    def _remember(self, outcome: Outcome) -> None:
+        """What ROW_COUNT() and FOUND_ROWS() report about this statement afterwards."""
+        if isinstance(outcome, Ok):
+            self.row_count = outcome.affected_rows
+        else:
+            self.row_count = -1
+            self.rows_found = len(outcome.rows)
 
     def _cached_select(self, sql: str) -> Rows | None:
         """A SELECT seen before with other literals after WHERE: its translation and result
@@ -961,6 +973,8 @@ class EmbeddedSession:
         c.create_function("version", 0, lambda: SERVER_VERSION)
         c.create_function("jasmine_uservar", 1, lambda n: _sqlite_value(self.user_vars.get(n)))
         c.create_function("jasmine_setvar", 2, self._set_user_var)
+        c.create_function("row_count", 0, lambda: self.row_count)
+        c.create_function("found_rows", 0, lambda: self.rows_found)
         c.create_function("jasmine_sysvar", 1, self._sysvar)
 
     def _set_last_insert_id(self, value: Any) -> Any:
