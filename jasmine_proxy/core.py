@@ -295,6 +295,10 @@ class Core:
         from jasmine_proxy import lifecycle
 
         event = event_node.name.lower() if event_node is not None else lifecycle.next_event(m.state)
+        # refuse at once: the report reads the objects, which waits for a running step's DDL
+        lifecycle.target(m.state, event)
+        if m.step is not None:
+            raise IllegalStep(f"a {m.step} step of '{m.qualified}' is in progress: try again")
         before = report.snapshot(self.backend, m)
         outcome = self.steps.run(m, event, session)
         step = [
