@@ -591,3 +591,49 @@ def test_backend_goes_away_during_a_refresh(
     assert (row["State"], row["Health"], row["Last_error"]) == ("live", "ok", None)
     assert scalar(conn, "SELECT v FROM slow") == 999
     no_leftovers(database)
+
+
+def test_one_step_at_a_time(j: Jasmine, conn: Any, database: str) -> None:
+    """While a refresh runs, another client's REFRESH, STEP, SET and DROP are refused with 1221
+    (nothing recorded for them) and its reads see the old data; afterwards all is usable."""
+    run(
+        conn,
+        "CREATE TABLE ctl (pause DOUBLE NOT NULL)",
+        "INSERT INTO ctl VALUES (0)",
+        "CREATE MATERIALIZATION slow USING snapshot "
+        "AS SELECT o.id, o.v, SLEEP(ctl.pause) AS z FROM o JOIN ctl WHERE o.id = 1",
+        "UPDATE ctl SET pause = 6",
+    )
+    errors: list[Any] = []
+
+    def refresh() -> None:
+        with j.connect(database) as c2:
+            try:
+                run(c2, "REFRESH MATERIALIZATION slow")
+            except pymysql.err.MySQLError as exc:
+                errors.append(exc.args)
+
+    worker = threading.Thread(target=refresh)
+    worker.start()
+    assert wait_until(lambda: (j.row(database, "slow") or {}).get("step") == "refresh", 10)
+    count = len(j.events(database, "slow"))
+    for sql in (
+        "REFRESH MATERIALIZATION slow",
+        "ALTER MATERIALIZATION slow STEP check",
+        "ALTER MATERIALIZATION slow PAUSE",
+        "ALTER MATERIALIZATION slow SET (target_lag = '1 hour')",
+        "DROP MATERIALIZATION slow",
+    ):
+        began = time.monotonic()
+        code, message = fails(conn, sql)
+        assert code == 1221, (sql, message)
+        assert "progress" in message or "started" in message
+        assert time.monotonic() - began < 2, sql  # refused at once, not after the step
+    assert scalar(conn, "SELECT COUNT(*) FROM slow") == 1
+    assert show(conn, database)["slow"]["State"] == "live"
+    worker.join(30)
+    assert errors == []
+    assert [e["event"] for e in j.events(database, "slow")][count:] == ["refresh"]
+    assert show(conn, database)["slow"]["Target_lag"] == "1 minute"  # no change half-made
+    run(conn, "UPDATE ctl SET pause = 0", "DROP MATERIALIZATION slow")
+    assert "slow" not in tables(database)
