@@ -494,8 +494,12 @@ class EmbeddedSession:
                 sample = next((r[i] for r in raw if r[i] is not None), None)
                 t = result_types.from_value(sample) if sample is not None else ColumnType(6)
             final.append(t)
-        convert = result_types.convert
-        rows = [tuple(convert(v, final[i]) for i, v in enumerate(r)) for r in raw]
+        converters = [result_types.converter(t) for t in final]
+        if all(c is None for c in converters):
+            rows = raw
+        else:
+            fs = [c or _same for c in converters]
+            rows = [tuple([f(v) for f, v in zip(fs, r, strict=True)]) for r in raw]
         return Rows(list(zip(names, final, strict=True)), rows)
 
     # -- INSERT / UPDATE / DELETE ----------------------------------------------------------
@@ -1027,6 +1031,10 @@ class EmbeddedSession:
             return [tuple(r) for r in self.conn.execute(sql).fetchall()]
         finally:
             self.conn.execute('DROP TABLE IF EXISTS temp."jasmine_show"')
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 class NoCore:
