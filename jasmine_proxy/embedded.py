@@ -248,7 +248,10 @@ class EmbeddedSession:
             tables = _base_tables(statement, self.database)
             types = result_types.infer(statement, self.catalog.schema(tables), self.database)
             translated = translate.translate(
-                statement, self.database, decimal_columns=self._decimal_columns(tables)
+                statement,
+                self.database,
+                decimal_columns=self._decimal_columns(tables),
+                datetime_columns=self._datetime_columns(tables),
             ).statements[0]
         except JasmineError:
             return None  # the ordinary path says what is wrong
@@ -470,7 +473,10 @@ class EmbeddedSession:
         tables = _base_tables(statement, self.database)
         types = result_types.infer(statement, self.catalog.schema(tables), self.database)
         translated = translate.translate(
-            statement, self.database, decimal_columns=self._decimal_columns(tables)
+            statement,
+            self.database,
+            decimal_columns=self._decimal_columns(tables),
+            datetime_columns=self._datetime_columns(tables),
         ).statements[0]
         cursor = self.conn.execute(translated)
         return self._typed_rows(cursor, names, types)
@@ -515,6 +521,7 @@ class EmbeddedSession:
             self.database,
             changed_rows_only=not self.found_rows,
             decimal_columns=self._decimal_columns(tables),
+            datetime_columns=self._datetime_columns(tables),
         )
         before = self._count(t.table) if t.upsert and t.table else 0
         explicit_id = self.last_insert_id
@@ -633,6 +640,18 @@ class EmbeddedSession:
                         this="round", expressions=[value.copy(), exp.Literal.number(m.group(1))]
                     )
                 )
+
+    def _datetime_columns(self, tables: list[tuple[str, str]]) -> frozenset[str]:
+        out: set[str] = set()
+        for db, name in tables:
+            d = self.catalog.table(db, name)
+            if d is not None:
+                out.update(
+                    c.name.lower()
+                    for c in d.columns
+                    if c.type.startswith(("datetime", "timestamp"))
+                )
+        return frozenset(out)
 
     def _decimal_columns(self, tables: list[tuple[str, str]]) -> frozenset[str]:
         out: set[str] = set()
@@ -1252,6 +1271,9 @@ def _template(sql: str) -> tuple[str, list[Any]] | None:
                     previous = tok.token_type
                     continue  # decimals and huge numbers stay in the text (types, exactness)
                 params.append(int(tok.text))
+            elif re.match(r"\d{4}-\d\d?-\d\d?$", tok.text):
+                previous = tok.token_type
+                continue  # a date compared with a DATETIME column is padded (translate)
             else:
                 params.append(tok.text)
             out.append(sql[pos : tok.start])

@@ -65,6 +65,7 @@ def register_functions(conn: sqlite3.Connection) -> None:
         conn.create_function(name, nargs, func, deterministic=name not in _VOLATILE)
     conn.create_aggregate("jasmine_sum", 1, ExactSum)  # type: ignore[arg-type]
     conn.create_aggregate("jasmine_avg", 1, ExactAvg)  # type: ignore[arg-type]
+    conn.create_aggregate("jasmine_group_concat", -1, OrderedGroupConcat)  # type: ignore[arg-type]
 
 
 # -- exact decimal aggregates --------------------------------------------------------------
@@ -126,6 +127,48 @@ class ExactAvg(ExactSum):
         if self.total is None or not self.count:
             return None
         return float(self.total / self.count)
+
+
+class OrderedGroupConcat:
+    """GROUP_CONCAT(... ORDER BY ...): collects (keys, value), sorts, joins.
+
+    Arguments per row: value, separator, distinct (0/1), directions ('a'/'d' per key), keys.
+    """
+
+    def __init__(self) -> None:
+        self.items: list[tuple[tuple[Value, ...], Value]] = []
+        self.separator = ","
+        self.distinct = False
+        self.directions = ""
+
+    def step(self, value: Value, separator: Value, distinct: Value, directions: Value,
+             *keys: Value) -> None:  # fmt: skip
+        self.separator = _text(separator) if separator is not None else ","
+        self.distinct = bool(distinct)
+        self.directions = str(directions or "")
+        if value is not None:
+            self.items.append((keys, value))
+
+    def finalize(self) -> str | None:
+        if not self.items:
+            return None
+        items = self.items
+        for i in reversed(range(len(self.directions))):
+            desc = self.directions[i] == "d"
+            items.sort(key=lambda item: _sort_key(item[0][i]), reverse=desc)
+        values = [_text(v) for _, v in items]
+        if self.distinct:
+            values = list(dict.fromkeys(values))
+        return self.separator.join(values)
+
+
+def _sort_key(value: Value) -> tuple[int, Any]:
+    """MySQL's order: NULL first, numbers by value, text without case."""
+    if value is None:
+        return (0, 0)
+    if isinstance(value, (int, float)):
+        return (1, value)
+    return (2, _text(value).lower())
 
 
 # -- dates and times -----------------------------------------------------------------------
@@ -533,6 +576,10 @@ _SCALARS: list[tuple[str, int, Callable[..., Any]]] = [
     ("rpad", 3, rpad),
     ("substring_index", 3, substring_index),
     ("regexp", 2, regexp),
+    ("lower", 1, lambda v: None if v is None else _text(v).lower()),
+    ("upper", 1, lambda v: None if v is None else _text(v).upper()),
+    ("lcase", 1, lambda v: None if v is None else _text(v).lower()),
+    ("ucase", 1, lambda v: None if v is None else _text(v).upper()),
     ("jasmine_octet_length", 1, octet_length),
     ("jasmine_valid_date", 1, valid_date),
     ("reverse", 1, reverse),

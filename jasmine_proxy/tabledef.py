@@ -329,6 +329,9 @@ def column_from(d: TableDef, cdef: exp.ColumnDef) -> Column:
     if not isinstance(kind, exp.DataType):
         raise UnsupportedStatement("not supported on the embedded backend: a column without type")
     col = Column(name=cdef.name, type=mysql_type(kind))
+    numeric = sqlite_type(col.type) in ("INTEGER", "NUMERIC", "REAL") and not col.type.startswith(
+        "year"
+    )
     for constraint in cdef.constraints:
         k = constraint.kind
         if isinstance(k, exp.NotNullColumnConstraint):
@@ -343,6 +346,8 @@ def column_from(d: TableDef, cdef: exp.ColumnDef) -> Column:
             d.indexes.append(Index(_free_index_name(d, col.name), [col.name], unique=True))
         elif isinstance(k, exp.DefaultColumnConstraint):
             col.default = _default_sql(k.this)
+            if numeric and col.default.startswith("'"):
+                col.default = _numeric_default(col.default.strip("'"), col.type)
         elif isinstance(k, exp.OnUpdateColumnConstraint):
             col.on_update = True
         elif isinstance(k, exp.CommentColumnConstraint):
@@ -439,6 +444,22 @@ def _default_sql(value: exp.Expression) -> str:
     raise UnsupportedStatement(
         f"not supported on the embedded backend: DEFAULT {value.sql('mysql')}"
     )
+
+
+def _numeric_default(text: str, mysql: str) -> str:
+    """A numeric column's default as MariaDB prints it: unquoted, at the column's scale."""
+    m = re.match(r"decimal\(\d+,(\d+)\)", mysql)
+    try:
+        if m:
+            from decimal import ROUND_HALF_UP, Decimal
+
+            scale = int(m.group(1))
+            return str(Decimal(text).quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP))
+        if sqlite_type(mysql) == "INTEGER":
+            return str(int(float(text)))
+        return repr(float(text)).removesuffix(".0")
+    except (ValueError, ArithmeticError):
+        return f"'{text}'"
 
 
 def _sqlite_default(default: str) -> str:

@@ -154,6 +154,7 @@ def translate(
     *,
     changed_rows_only: bool = False,
     decimal_columns: frozenset[str] = frozenset(),
+    datetime_columns: frozenset[str] = frozenset(),
 ) -> Translation:
     """`to_sqlite` with what the engine needs to know about the result.
 
@@ -166,10 +167,12 @@ def translate(
     statement = statement.copy()
     if decimal_columns or statement.find(exp.Literal):
         _round_decimal_comparisons(statement, decimal_columns)
+    if datetime_columns:
+        _pad_dates(statement, frozenset(c.lower() for c in datetime_columns))
     if isinstance(statement, exp.Query):
         return Translation([_sql(rewrite(statement, database))], kind="select")
     if isinstance(statement, exp.Insert):
-        return _insert(statement, database)
+        return _insert(statement, database, changed_rows_only)
     if isinstance(statement, exp.Update):
         return _update(statement, database, changed_rows_only)
     if isinstance(statement, exp.Delete):
@@ -206,6 +209,26 @@ def _round_decimal_comparisons(statement: exp.Expression, decimal_columns: froze
                 side.replace(
                     exp.Anonymous(this="round", expressions=[side.copy(), exp.Literal.number(10)])
                 )
+
+
+_DATE_ONLY = re.compile(r"\d{4}-\d\d?-\d\d?$")
+
+
+def _pad_dates(statement: exp.Expression, datetime_columns: frozenset[str]) -> None:
+    """`dt <= '2024-01-02'` on a DATETIME column means midnight, as MySQL converts the date;
+    stored text compares shorter strings differently, so the literal gets its time."""
+    for node in list(statement.find_all(*_COMPARISONS, exp.Between, exp.In)):
+        column = node.this
+        if not isinstance(column, exp.Column) or column.name.lower() not in datetime_columns:
+            if isinstance(node.args.get("expression"), exp.Column):
+                column = node.args["expression"]
+            else:
+                continue
+        if column.name.lower() not in datetime_columns:
+            continue
+        for literal in list(node.find_all(exp.Literal)):
+            if literal.parent is node and literal.is_string and _DATE_ONLY.match(literal.this):
+                literal.replace(exp.Literal.string(f"{literal.this} 00:00:00"))
 
 
 def _construct(statement: exp.Expression) -> str:
@@ -431,7 +454,7 @@ def _function(node: exp.Expression) -> exp.Expression:
             node.this.set("expressions", [joined])
             return node
     if isinstance(node, exp.GroupConcat) and isinstance(node.this, exp.Order):
-        raise unsupported("GROUP_CONCAT(... ORDER BY ...)")
+        return _ordered_group_concat(node)
     if isinstance(node, exp.Rand):
         return exp.Div(
             this=_call("abs", _call("random")),
@@ -442,6 +465,30 @@ def _function(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.SessionParameter):  # @@var, @@session.var
         return _call("jasmine_sysvar", exp.Literal.string(node.name.lower()))
     return node
+
+
+def _ordered_group_concat(node: exp.GroupConcat) -> exp.Expression:
+    """GROUP_CONCAT([DISTINCT] v ORDER BY k [DESC], ... [SEPARATOR s]) as the aggregate
+    `jasmine_group_concat(v, s, distinct, directions, k...)` (SQLite 3.40 has no ordered
+    aggregates)."""
+    order = node.this
+    value = order.this
+    distinct = isinstance(value, exp.Distinct)
+    if distinct:
+        if len(value.expressions) != 1:
+            raise unsupported("GROUP_CONCAT(DISTINCT of several expressions ORDER BY ...)")
+        value = value.expressions[0]
+    keys = order.expressions
+    directions = "".join("d" if k.args.get("desc") else "a" for k in keys)
+    separator = node.args.get("separator") or exp.Literal.string(",")
+    return _call(
+        "jasmine_group_concat",
+        value,
+        separator,
+        exp.Literal.number(int(distinct)),
+        exp.Literal.string(directions),
+        *[k.this for k in keys],
+    )
 
 
 def _unwrap_time(node: exp.Expression) -> exp.Expression:
@@ -471,7 +518,7 @@ def _unqualify_returning(statement: exp.Expression) -> None:
             column.set("table", None)
 
 
-def _insert(statement: exp.Insert, database: str | None) -> Translation:
+def _insert(statement: exp.Insert, database: str | None, changed_only: bool) -> Translation:
     _, target = _target(statement, database)
     _unqualify_returning(statement)
     conflict = statement.args.get("conflict")
@@ -496,8 +543,10 @@ def _insert(statement: exp.Insert, database: str | None) -> Translation:
                     call.replace(exp.column(call.expressions[0].name, "excluded"))
             column = eq.this
             value = rewrite(eq.expression, database)
-            sets.append(f"{quote(column.name)} = {_sql(value)}")
-        sql += " ON CONFLICT DO UPDATE SET " + ", ".join(sets)
+            sets.append((quote(column.name), _sql(value)))
+        sql += " ON CONFLICT DO UPDATE SET " + ", ".join(f"{c} = {v}" for c, v in sets)
+        if changed_only:  # a duplicate the update leaves as it was counts 0, as on MySQL
+            sql += " WHERE " + " OR ".join(f"{c} IS NOT {v}" for c, v in sets)
     return Translation([sql], kind="insert", table=target, upsert=replace or conflict is not None)
 
 
@@ -554,14 +603,13 @@ def _limited(statement: exp.Expression, target: str, where: exp.Expression | Non
 
 
 def _update(statement: exp.Update, database: str | None, changed_only: bool) -> Translation:
-    if (
-        statement.args.get("from")
-        or statement.args.get("joins")
-        or not isinstance(statement.this, exp.Table)
-    ):
-        raise unsupported("multi-table UPDATE")
+    if statement.args.get("from") or not isinstance(statement.this, exp.Table):
+        raise unsupported("UPDATE ... FROM")
+    joins = statement.this.args.get("joins") or []
     _, target = _target(statement, database)
     rewrite(statement, database)
+    if joins:
+        _update_join(statement, joins)
     if changed_only:
         differs = [
             exp.NullSafeNEQ(this=eq.this.copy(), expression=eq.expression.copy())
@@ -577,16 +625,72 @@ def _update(statement: exp.Update, database: str | None, changed_only: bool) -> 
     return Translation([_sql(statement)], kind="update", table=target)
 
 
+def _update_join(statement: exp.Update, joins: list[exp.Join]) -> None:
+    """UPDATE a JOIN b ON c SET a.x = b.y: SQLite's UPDATE a SET x = b.y FROM b WHERE c."""
+    target = statement.this
+    alias = target.alias_or_name
+    for eq in statement.expressions:
+        column = eq.this
+        if column.table and column.table != alias:
+            raise unsupported("multi-table UPDATE setting columns of several tables")
+        column.set("table", None)
+    conditions = []
+    for join in joins:
+        if join.side or (join.kind or "").upper() not in ("", "INNER", "CROSS"):
+            raise unsupported(f"UPDATE with a {join.side or join.kind} JOIN")
+        if join.args.get("on") is not None:
+            conditions.append(join.args["on"].copy())
+        join.set("on", None)
+    target.set("joins", None)
+    source = joins[0].this.copy()
+    from_ = exp.From(this=source)
+    statement.set("from_", from_)
+    statement.set("from", from_)
+    if len(joins) > 1:
+        source.set("joins", [j.copy() for j in joins[1:]])
+    where = statement.args.get("where")
+    conditions += [where.this] if where is not None else []
+    if conditions:
+        statement.set("where", exp.Where(this=exp.and_(*conditions)))
+
+
 def _delete(statement: exp.Delete, database: str | None) -> Translation:
-    if statement.args.get("tables") or statement.args.get("using"):
-        raise unsupported("multi-table DELETE")
-    if statement.find(exp.Join):
-        raise unsupported("multi-table DELETE")
+    if statement.args.get("using"):
+        raise unsupported("DELETE ... USING")
+    targets = statement.args.get("tables") or []
+    if targets or statement.find(exp.Join):
+        return _delete_join(statement, targets, database)
     _, target = _target(statement, database)
     _unqualify_returning(statement)
     rewrite(statement, database)
     _limited(statement, target, statement.args.get("where"))
     return Translation([_sql(statement)], kind="delete", table=target)
+
+
+def _delete_join(
+    statement: exp.Delete, targets: list[exp.Table], database: str | None
+) -> Translation:
+    """DELETE t FROM t JOIN u ON c WHERE w: the rows of t the join finds, by rowid."""
+    if len(targets) != 1:
+        raise unsupported("multi-table DELETE from several tables")
+    source = statement.this
+    alias = targets[0].name
+    match = next(
+        (t for t in [source, *[j.this for j in source.args.get("joins") or []]]
+         if isinstance(t, exp.Table) and t.alias_or_name == alias),
+        None,
+    )  # fmt: skip
+    if match is None:
+        raise unsupported("DELETE of a table that is not in its FROM")
+    db, name = table_for(match, database)
+    target = sqlite_name(db, name)
+    query = exp.select(exp.column("rowid", table=alias)).from_(source.copy())
+    where = statement.args.get("where")
+    if where is not None:
+        query = query.where(where.this.copy())
+    rewrite(query, database)
+    sql = f"DELETE FROM {quote(target)} WHERE rowid IN ({_sql(query)})"
+    return Translation([sql], kind="delete", table=target)
 
 
 # -- DDL -----------------------------------------------------------------------------------
