@@ -13,6 +13,7 @@ backend keeps them, and the compiled plan beside it as JSON.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime, timedelta
@@ -27,7 +28,9 @@ from jasmine_proxy.options import Options
 from jasmine_proxy.plan import Name, Plan
 
 VERSION = 2
-LEASE_SECONDS = 30.0  # a step's claim lapses this long after its holder last renewed it
+#: a step's claim lapses this long after its holder last renewed it: how soon a dead process's
+#: step is taken over (JASMINE_LEASE_SECONDS: shorter in tests, longer on a slow network)
+LEASE_SECONDS = float(os.environ.get("JASMINE_LEASE_SECONDS", "30"))
 
 
 def now() -> datetime:

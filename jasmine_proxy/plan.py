@@ -107,8 +107,42 @@ class Run:
     sql: str
 
 
-Op = CreateView | CreateTableAs | Swap | Drop | Run
-_OPS: dict[str, type[Op]] = {t.__name__: t for t in (CreateView, CreateTableAs, Swap, Drop, Run)}
+@dataclass(frozen=True)
+class CreateTrigger:
+    """CREATE TRIGGER name AFTER `event` ON table FOR EACH ROW BEGIN body END (`trigger`).
+    `follows`: the trigger it runs after; the backend sets it when it runs (the table's last
+    trigger of the same timing and event, so Jasmine's runs after the user's)."""
+
+    name: Name
+    table: Name
+    event: str  # INSERT, UPDATE or DELETE
+    body: tuple[str, ...]
+    follows: str | None = None
+
+
+@dataclass(frozen=True)
+class DropTrigger:
+    """DROP TRIGGER IF EXISTS name: only ever a trigger of Jasmine's, by its exact name."""
+
+    name: Name
+
+
+@dataclass(frozen=True)
+class Fill:
+    """Replace every row of `target` with `query`'s rows in one transaction, the tables
+    `reads` (name, alias as the query uses it) locked against writers meanwhile (`trigger`)."""
+
+    target: Name
+    reads: tuple[tuple[Name, str], ...]
+    columns: tuple[str, ...]
+    query: str
+
+
+Op = CreateView | CreateTableAs | Swap | Drop | Run | CreateTrigger | DropTrigger | Fill
+_OPS: dict[str, type[Op]] = {
+    t.__name__: t
+    for t in (CreateView, CreateTableAs, Swap, Drop, Run, CreateTrigger, DropTrigger, Fill)
+}
 
 
 @dataclass(frozen=True)
@@ -153,7 +187,16 @@ class Plan:
 
 def _op(data: dict[str, Any]) -> Op:
     kind = _OPS[data.pop("op")]
-    fields: dict[str, Any] = {k: Name(**v) if isinstance(v, dict) else v for k, v in data.items()}
+    fields: dict[str, Any] = {k: _value(v) for k, v in data.items()}
     if "key" in fields and fields["key"] is not None:
         fields["key"] = tuple(fields["key"])
     return kind(**fields)
+
+
+def _value(v: Any) -> Any:
+    """A JSON value back as an operation holds it: objects are names, lists are tuples."""
+    if isinstance(v, dict):
+        return Name(**v)
+    if isinstance(v, list):
+        return tuple(_value(x) for x in v)
+    return v
