@@ -138,10 +138,73 @@ class Fill:
     query: str
 
 
-Op = CreateView | CreateTableAs | Swap | Drop | Run | CreateTrigger | DropTrigger | Fill
+@dataclass(frozen=True)
+class IncrementalBuild:
+    """(`incremental`) Create `target` (keyed on `key`) and `lineage` (the output keys each
+    driving row feeds: `pairs` selects them) and fill both from one consistent read of the
+    sources; record the starting watermarks (`watermarks`: label, SELECT NOW(6), MAX(column)
+    per tracked column) in the catalog. Runs with the step's context (`stateful`)."""
+
+    target: Name
+    lineage: Name
+    query: str
+    key: tuple[str, ...]
+    pairs: str
+    watermarks: tuple[tuple[str, str], ...]
+    stateful = True  # a class constant, not a field: the backend needs the step's context
+
+    def creates(self) -> Name | None:
+        return self.target
+
+
+@dataclass(frozen=True)
+class IncrementalRefresh:
+    """(`incremental`) Recompute the output rows whose keys the source rows past the stored
+    watermarks affect, and move the watermarks in the catalog, in one transaction.
+    The statements read `@jasmine_floor_<i>` (the floor of watermark i) and the temporary
+    tables `_jasmine_changed` (driving keys) and `_jasmine_keys` (output keys): `changed`
+    select driving primary keys, `pairs` their new (driving key, output key) pairs, `recompute`
+    the query restricted to `_jasmine_keys`, `recompute_null` restricted to the one output key
+    `@jasmine_k<j>` (a key holding NULL)."""
+
+    target: Name
+    lineage: Name
+    key: tuple[str, ...]
+    primary_key: tuple[str, ...]
+    watermarks: tuple[tuple[str, str], ...]
+    changed: tuple[str, ...]
+    pairs: str
+    recompute: str
+    recompute_null: str
+    stateful = True
+
+
+Op = (
+    CreateView
+    | CreateTableAs
+    | Swap
+    | Drop
+    | Run
+    | CreateTrigger
+    | DropTrigger
+    | Fill
+    | IncrementalBuild
+    | IncrementalRefresh
+)
 _OPS: dict[str, type[Op]] = {
     t.__name__: t
-    for t in (CreateView, CreateTableAs, Swap, Drop, Run, CreateTrigger, DropTrigger, Fill)
+    for t in (
+        CreateView,
+        CreateTableAs,
+        Swap,
+        Drop,
+        Run,
+        CreateTrigger,
+        DropTrigger,
+        Fill,
+        IncrementalBuild,
+        IncrementalRefresh,
+    )
 }
 
 
