@@ -139,6 +139,7 @@ class EmbeddedSession:
         found_rows: bool = False,
     ) -> None:
         self.conn = sqlite_db.connect(path)
+        self.path = path
         self.catalog = introspect.Catalog(self.conn)
         self.user = user
         self.connection_id = connection_id
@@ -223,7 +224,7 @@ class EmbeddedSession:
             return None
         text, params = template
         version = self.conn.execute("PRAGMA schema_version").fetchone()[0]
-        key = (self.database, text)
+        key = (self.path, self.database, text)
         entry = _CACHE.get(key)
         if entry is None or entry.version != version:
             entry = self._compile_select(text, version)
@@ -1258,7 +1259,7 @@ class _Compiled:
     statement: exp.Expression
 
 
-_CACHE: dict[tuple[str | None, str], _Compiled] = {}
+_CACHE: dict[tuple[str, str | None, str], _Compiled] = {}
 _CACHE_SIZE = 512
 _SELECT = re.compile(r"\s*SELECT\s", re.IGNORECASE)
 
