@@ -230,20 +230,27 @@ def test_no_database_selected(j: Jasmine, database: str) -> None:
 
 
 def test_a_failed_create_leaves_no_materialization(j: Jasmine, conn: Any, database: str) -> None:
-    """A CREATE that fails in its build step (here: a unique_key the result does not have)
-    leaves no catalog row and no table; its events stay, for debugging."""
+    """A CREATE that fails in its build step (here: a unique_key that the data repeats, which
+    no check before the build can know) leaves no catalog row and no table; its events stay,
+    for debugging."""
     before = table_contents(database)
     code, message = fails(
-        conn, "CREATE MATERIALIZATION k USING snapshot WITH (unique_key = 'nope') AS SELECT 1 AS a"
+        conn,
+        "CREATE MATERIALIZATION k USING snapshot WITH (unique_key = 'g') AS SELECT g, v FROM o",
     )
-    assert code == 1072, message
-    assert "nope" in message
+    assert code == 1062, message
+    assert "Duplicate entry" in message
     usable(conn)
     assert j.row(database, "k") is None
     assert table_contents(database) == before
     assert "k" not in show(conn, database)
-    assert [e["event"] for e in j.events(database, "k")] == ["verify", "create"]
-    run(conn, "CREATE MATERIALIZATION k USING snapshot WITH (unique_key = 'a') AS SELECT 1 AS a")
+    events = j.events(database, "k")
+    assert [(e["event"], e["to_state"]) for e in events] == [
+        ("verify", "verified"),
+        ("create", "failed"),
+    ]
+    assert "Duplicate entry" in events[-1]["error"]
+    run(conn, "CREATE MATERIALIZATION k USING snapshot WITH (unique_key = 'id') AS SELECT * FROM o")
 
 
 def test_multi_statement_text_is_refused_whole(j: Jasmine, database: str) -> None:
@@ -440,7 +447,9 @@ def test_may_materialize_only_what_it_may_read(
         assert "secret" in message
         assert j.recorded(a) == before
         usable(c)
-    assert dicts(c, f"EXPLAIN CREATE MATERIALIZATION {a}.leak AS SELECT * FROM {a}.secret")
+    code, message = fails(c, f"EXPLAIN CREATE MATERIALIZATION {a}.leak AS SELECT * FROM {a}.secret")
+    assert code == 1142, message  # as EXPLAIN SELECT would: no plan of what it may not read
+    assert dicts(c, f"EXPLAIN CREATE MATERIALIZATION {a}.fine AS SELECT * FROM {a}.pub")
     assert j.recorded(a) == before  # EXPLAIN runs nothing
     run(c, f"CREATE MATERIALIZATION {a}.ok USING snapshot AS SELECT x FROM {a}.pub")
     assert direct_dicts(f"SELECT SUM(x) AS n FROM {a}.ok") == [{"n": 3}]
