@@ -298,6 +298,23 @@ class Catalog:
                 return None
             return int(conn.execute(sa.select(c.fence).where(c.id == m.id)).scalar_one())
 
+    def holder(self, m: Materialization) -> str | None:
+        """Who holds (or last held, if it died) the lease on `m`'s running step."""
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                sa.select(self.mats.c.lease_owner).where(self.mats.c.id == m.id)
+            ).scalar()
+            return None if found is None else str(found)
+
+    def note_process(self, m: Materialization, fence: int, owner: str) -> None:
+        """Record which backend process runs the step (so a taker-over can stop it)."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                sa.update(self.mats)
+                .where(self.mats.c.id == m.id, self.mats.c.fence == fence)
+                .values(lease_owner=owner[:128])
+            )
+
     def renew(self, m: Materialization, fence: int) -> bool:
         """Extend a lease this holder still has; False once it was taken over."""
         with self.engine.begin() as conn:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import signal
 import socket
 import threading
@@ -30,11 +31,11 @@ from datetime import datetime
 from typing import Any
 
 from jasmine_proxy import lifecycle, metrics
-from jasmine_proxy.backends import Backend
+from jasmine_proxy.backends import Backend, StepContext
 from jasmine_proxy.catalog import LEASE_SECONDS, Catalog, Materialization, now
 from jasmine_proxy.errors import BackendRejected, BackendUnavailable, IllegalStep, NameTaken
 from jasmine_proxy.extended import ClientSession
-from jasmine_proxy.plan import Op
+from jasmine_proxy.plan import Name, Op
 
 logger = logging.getLogger(__name__)
 
@@ -106,23 +107,30 @@ class Steps:
                 f"a {m.step} step of '{m.qualified}' is in progress (since {m.updated}); "
                 "wait for it (a step whose process died is taken over once its lease lapses)"
             )
+        previous = self.catalog.holder(m) if recovering else None
         fence = self.catalog.claim(m, event, self.owner, take_over=recovering)
         if fence is None:
             raise IllegalStep(f"another step of '{m.qualified}' has just started")
+        if previous and (process := _process(previous)) is not None:
+            self.backend.cancel(process)  # the dead holder's statement may still be running
         if recovering:  # whoever takes the step over (start-up or scheduler) says so, once
             self.catalog.record(
                 m, event, now(), to_state=None, error="interrupted: the process running it died"
             )
         started, clock = now(), time.monotonic()
-        claimed = replace(m, step=event)
+        claimed = replace(m, step=event, fence=fence)
+        catalog = self.catalog
+        table = Name(catalog.schema, catalog.mats.name) if catalog.schema else None
+        context = StepContext(m.id, fence, table, dict(m.watermarks))
         try:
             with self._renewing(claimed, fence):
-                rows = self._act(claimed, event, session, recovering)
+                rows = self._act(claimed, event, session, recovering, context)
         except Exception as exc:  # recorded, then returned to the caller
             metrics.step_done(m, event, time.monotonic() - clock, None, ok=False)
             return self._failed(claimed, event, started, clock, exc, fence)
         metrics.step_done(m, event, time.monotonic() - clock, rows, ok=True)
         duration = int((time.monotonic() - clock) * 1000)
+        claimed = replace(claimed, watermarks=context.watermarks)  # as the step committed them
         after = self._succeeded(claimed, event, goal, started, rows, fence)
         event_id = self.catalog.record(
             claimed, event, started, to_state=goal, duration_ms=duration, rows=rows
@@ -146,7 +154,12 @@ class Steps:
     # -- what each event does --------------------------------------------------------------
 
     def _act(
-        self, m: Materialization, event: str, session: ClientSession | None, recovering: bool
+        self,
+        m: Materialization,
+        event: str,
+        session: ClientSession | None,
+        recovering: bool,
+        context: StepContext,
     ) -> int | None:
         backend, plan = self.backend, m.plan
         if event == "verify":
@@ -166,8 +179,15 @@ class Steps:
         if event == "create" and recovering:
             ops = plan.ops("drop") + ops  # undo the interrupted attempt, then start again
         with backend.connect() as conn:
+            process = backend.process_id(conn)
+            if process is not None:
+                self.catalog.note_process(m, m.fence, f"{self.owner} process={process}")
             for op in ops:
-                backend.run(conn, op, plan.default_schema)
+                if getattr(op, "stateful", False):  # only backends that compile these take it
+                    run: Callable[..., None] = backend.run
+                    run(conn, op, plan.default_schema, context=context)
+                else:
+                    backend.run(conn, op, plan.default_schema)
                 _maybe_crash(event, op)
             if event == "drop":
                 return None
@@ -305,6 +325,12 @@ def logfmt(**fields: object) -> str:
 
 class Drifted(Exception):
     """`check` found the stored rows differ from the query's."""
+
+
+def _process(holder: str) -> int | None:
+    """The backend process id a lease holder noted (`... process=<id>`), if any."""
+    match = re.search(r"process=(\d+)$", holder)
+    return int(match.group(1)) if match else None
 
 
 def _transient(exc: Exception) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from sqlalchemy.engine import Engine
@@ -20,6 +21,21 @@ from jasmine_proxy.analysis import KeyInfo
 from jasmine_proxy.errors import ConfigError
 from jasmine_proxy.extended import ClientSession
 from jasmine_proxy.plan import Name, Op
+
+
+@dataclass
+class StepContext:
+    """What an operation marked `stateful` (incremental's) needs of the step running it, given
+    to `run` as `context=` (only for such operations, so a backend without them never gets
+    it): the materialization's catalog row (`materialization` id in the `catalog` table), the
+    step's lease `fence` (a catalog write in the operation's own transaction is guarded by
+    it), and the `watermarks` as stored, which the operation replaces with those it committed.
+    """
+
+    materialization: int
+    fence: int
+    catalog: Name | None  # the catalog's materializations table (None: not in this backend)
+    watermarks: dict[str, Any] = field(default_factory=dict)
 
 
 class Backend(Protocol):
@@ -36,6 +52,14 @@ class Backend(Protocol):
     def render(self, op: Op, default_schema: str | None) -> list[str]: ...
 
     def run(self, conn: Any, op: Op, default_schema: str | None) -> None: ...
+
+    def process_id(self, conn: Any) -> int | None:
+        """The backend's id for this connection's session (None if it has none)."""
+        ...
+
+    def cancel(self, process_id: int) -> None:
+        """Stop that session's running statement and end it (a dead holder's leftover)."""
+        ...
 
     def kind(self, conn: Any, name: Name) -> str | None: ...
 

@@ -53,6 +53,10 @@ class MySQLBackend:
             ),
             pool_pre_ping=True,
             pool_recycle=3600,
+            # non-locking consistent reads: a refresh's CREATE ... SELECT neither waits for
+            # writers' open transactions on the sources nor blocks them (under REPEATABLE READ
+            # InnoDB takes shared locks on every source row it reads there)
+            isolation_level="READ COMMITTED",
         )
         # a forked worker process must not share the parent's pooled sockets
         os.register_at_fork(after_in_child=lambda: self.engine.dispose(close=False))
@@ -145,6 +149,16 @@ class MySQLBackend:
             return
         for statement in self.render(replace(op, first=False), None):
             conn.exec_driver_sql(statement)
+
+    def process_id(self, conn: Connection) -> int | None:
+        return int(conn.exec_driver_sql("SELECT CONNECTION_ID()").scalar_one())
+
+    def cancel(self, process_id: int) -> None:
+        try:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql(f"KILL CONNECTION {int(process_id)}")
+        except sa.exc.DBAPIError:
+            pass  # gone already (1094 unknown thread id), or another node's
 
     # -- objects ---------------------------------------------------------------------------
 

@@ -101,6 +101,12 @@ class SQLiteBackend:
         for statement in self.render(replace(op, first=first), None):
             conn.execute(statement)
 
+    def process_id(self, conn: EmbeddedSession) -> int | None:
+        return None  # one process: a dead holder's statements died with it
+
+    def cancel(self, process_id: int) -> None:
+        pass
+
     # -- objects ---------------------------------------------------------------------------
 
     def kind(self, conn: EmbeddedSession, name: Name) -> str | None:
