@@ -22,7 +22,18 @@ from jasmine_proxy.analysis import KeyInfo, TableKeys
 from jasmine_proxy.backends import register
 from jasmine_proxy.errors import BackendRejected, Denied, NameTaken
 from jasmine_proxy.extended import ClientSession
-from jasmine_proxy.plan import CreateTableAs, CreateView, Drop, Name, Op, Run, Swap
+from jasmine_proxy.plan import (
+    CreateTableAs,
+    CreateTrigger,
+    CreateView,
+    Drop,
+    DropTrigger,
+    Fill,
+    Name,
+    Op,
+    Run,
+    Swap,
+)
 
 
 def literal(text: str) -> str:
@@ -93,11 +104,37 @@ class MySQLBackend:
             return [f"DROP {op.kind} IF EXISTS {op.target.sql()}"]
         if isinstance(op, Run):
             return [*use, op.sql]
+        if isinstance(op, CreateTrigger):
+            follows = f" FOLLOWS {quote(op.follows)}" if op.follows else ""
+            body = "".join(f"  {statement};\n" for statement in op.body)
+            return [
+                f"CREATE TRIGGER {op.name.sql()} AFTER {op.event} ON {op.table.sql()} "
+                f"FOR EACH ROW{follows}\nBEGIN\n{body}END"
+            ]
+        if isinstance(op, DropTrigger):
+            return [f"DROP TRIGGER IF EXISTS {op.name.sql()}"]
+        if isinstance(op, Fill):
+            locks = [f"{n.sql()} AS {quote(alias)} READ" for n, alias in op.reads]
+            columns = ", ".join(quote(c) for c in op.columns)
+            return [
+                "SET autocommit = 0",
+                f"LOCK TABLES {', '.join([*locks, f'{op.target.sql()} WRITE'])}",
+                f"DELETE FROM {op.target.sql()}",
+                f"INSERT INTO {op.target.sql()} ({columns}) {op.query}",
+                "COMMIT",
+                "UNLOCK TABLES",
+                "SET autocommit = 1",
+            ]
         raise TypeError(f"unknown plan operation {op!r}")
 
     def run(self, conn: Connection, op: Op, default_schema: str | None) -> None:
         if isinstance(op, Swap):
             self._swap(conn, op)
+            return
+        if isinstance(op, CreateTrigger):
+            op = replace(op, follows=self._last_trigger(conn, op))
+        if isinstance(op, Fill):
+            self._fill(conn, op)
             return
         new = op.creates() if isinstance(op, CreateTableAs | CreateView) else None
         if new and self.kind(conn, new):  # never replace what is not ours
@@ -138,6 +175,36 @@ class MySQLBackend:
         finally:
             timer.cancel()
 
+    def _last_trigger(self, conn: Connection, op: CreateTrigger) -> str | None:
+        """The table's last AFTER trigger for the event that is not Jasmine's: the one a new
+        trigger of Jasmine's FOLLOWS, so the user's own triggers run first, in their order."""
+        found = conn.execute(
+            sa.text(
+                "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS "
+                "WHERE EVENT_OBJECT_SCHEMA = :schema AND EVENT_OBJECT_TABLE = :table "
+                "AND ACTION_TIMING = 'AFTER' AND EVENT_MANIPULATION = :event "
+                "AND TRIGGER_NAME NOT LIKE '\\_jasmine\\_%' "
+                "ORDER BY ACTION_ORDER DESC LIMIT 1"
+            ),
+            {"schema": op.table.schema, "table": op.table.name, "event": op.event},
+        ).scalar()
+        return None if found is None else str(found)
+
+    def _fill(self, conn: Connection, op: Fill) -> None:
+        """The statements of `render(op)`, in order; on an error the transaction is rolled
+        back and the locks released, so the connection goes back to the pool as it came."""
+        try:
+            for statement in self.render(op, None):
+                with self._watchdog(conn):
+                    conn.exec_driver_sql(statement)
+        except BaseException:
+            for statement in ("ROLLBACK", "UNLOCK TABLES", "SET autocommit = 1"):
+                try:
+                    conn.exec_driver_sql(statement)
+                except Exception:  # the connection itself may be gone
+                    break
+            raise
+
     def _swap(self, conn: Connection, op: Swap) -> None:
         conn.exec_driver_sql(f"DROP TABLE IF EXISTS {op.old.sql()}")
         if self.kind(conn, op.shadow) is None:
@@ -170,13 +237,22 @@ class MySQLBackend:
             ),
             {"schema": name.schema, "name": name.name},
         ).scalar()
+        if found is None and name.name.startswith("_jasmine_"):  # a trigger of Jasmine's?
+            trigger = conn.execute(
+                sa.text(
+                    "SELECT 1 FROM information_schema.TRIGGERS "
+                    "WHERE TRIGGER_SCHEMA = :schema AND TRIGGER_NAME = :name"
+                ),
+                {"schema": name.schema, "name": name.name},
+            ).scalar()
+            return None if trigger is None else "TRIGGER"
         if found is None:
             return None
         return "VIEW" if found == "VIEW" else "TABLE"
 
     def show_create(self, conn: Connection, name: Name, kind: str) -> str:
         row = conn.exec_driver_sql(f"SHOW CREATE {kind} {name.sql()}").first()
-        return "" if row is None else str(row[1])
+        return "" if row is None else str(row[2 if kind == "TRIGGER" else 1])
 
     def count(self, conn: Connection, name: Name) -> int:
         return int(conn.exec_driver_sql(f"SELECT COUNT(*) FROM {name.sql()}").scalar() or 0)

@@ -84,3 +84,4 @@ def internal(name: Name, role: str) -> Name:
 
 
 from jasmine_proxy.patterns import auto, snapshot, view  # noqa: E402, F401  (registration)
+from jasmine_proxy.patterns import trigger  # noqa: E402, F401  (registration)
