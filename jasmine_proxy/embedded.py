@@ -179,6 +179,12 @@ class EmbeddedSession:
     def execute(self, sql: str) -> Outcome:
         """Run one MySQL statement; a `JasmineError` with MySQL's code if it fails."""
         with self._lock:
+            if re.match(r"\s*SHOW\s", sql, re.IGNORECASE):
+                try:
+                    translate.parse(sql)
+                except translate.GrammarError:  # forms sqlglot does not read: the SHOW path
+                    rest = sql.strip().rstrip(";").split(None, 1)[1]
+                    return self._show_command(exp.Command(this="SHOW", expression=rest))
             savepoint = _SAVEPOINT.match(sql)
             if savepoint:
                 return self._savepoint(savepoint.group(1), savepoint.group(2))
@@ -525,7 +531,7 @@ class EmbeddedSession:
         t = translate.translate(
             statement,
             self.database,
-            changed_rows_only=not self.found_rows,
+            changed_rows_only=isinstance(statement, exp.Insert) or not self.found_rows,
             decimal_columns=self._decimal_columns(tables),
             datetime_columns=self._datetime_columns(tables),
         )
@@ -546,7 +552,15 @@ class EmbeddedSession:
             inserted = affected
             if t.upsert:
                 inserted = self._count(t.table) - before
-                affected = inserted + 2 * (affected - inserted)
+                changed = affected - inserted
+                affected = inserted + 2 * changed
+                if (
+                    self.found_rows
+                    and isinstance(statement, exp.Insert)
+                    and statement.args.get("conflict") is not None
+                ):
+                    # duplicates the update left as they were: 1 each with CLIENT_FOUND_ROWS
+                    affected += max(self._rows_given(statement) - inserted - changed, 0)
             auto = self._auto_increment_column(t.table)
             if auto and inserted > 0 and cursor.lastrowid:
                 insert_id = cursor.lastrowid - inserted + 1

@@ -236,7 +236,10 @@ class Catalog:
             cols = SCHEMA_COLUMNS[name]
             qname = f'"information_schema.{name}"'
             self.conn.execute(f"DROP TABLE IF EXISTS temp.{qname}")
-            decl = ", ".join(f'"{c}" {_affinity(t)}' for c, t in cols)
+            decl = ", ".join(
+                f'"{c}" {_affinity(t)}' + (" COLLATE NOCASE" if _affinity(t) == "TEXT" else "")
+                for c, t in cols
+            )
             self.conn.execute(f"CREATE TEMP TABLE {qname} ({decl})")
             rows = getattr(self, f"_is_{name}")()
             if rows:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 import sqlglot
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from jasmine_proxy.embedded import EmbeddedSession, Rows
 
 TEXT = result_types.TEXT_TYPE
+_STARTED = time.monotonic()
 BIGINT = ColumnType(result_types.LONGLONG)
 
 
@@ -101,7 +103,9 @@ def answer(session: EmbeddedSession, show: exp.Show) -> Rows:
         rows = [(k, _show_value(k, v)) for k, v in sorted(session.variables.items())]
         return _rows(session, ["Variable_name", "Value"], rows, show)
     if kind == "STATUS":
-        return _rows(session, ["Variable_name", "Value"], [], show)
+        uptime = int(time.monotonic() - _STARTED)
+        rows = [("Uptime", str(uptime)), ("Threads_connected", "1"), ("Questions", "0")]
+        return _rows(session, ["Variable_name", "Value"], rows, show)
     if kind in ("WARNINGS", "ERRORS"):
         rows = list(session.warnings) if kind == "WARNINGS" else []
         types = [TEXT, ColumnType(result_types.LONG), TEXT]
