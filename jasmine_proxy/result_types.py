@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
@@ -149,6 +150,29 @@ def infer(
         annotated = annotate_types(q, schema=mapping, dialect="mysql")
     except Exception:  # sqlglot cannot type it: the values will
         return []
+    token = _DERIVED.set(_derived_tables(annotated))
+    try:
+        return _projection_types(annotated)
+    except RecursionError:  # derived tables naming each other in circles
+        return []
+    finally:
+        _DERIVED.reset(token)
+
+
+def _derived_tables(query: exp.Expression) -> dict[str, exp.Query]:
+    """Alias -> query of every derived table and CTE: their columns are typed by MySQL's
+    rules for the query's projections (sqlglot's own types for SUM and such differ)."""
+    out: dict[str, exp.Query] = {}
+    for cte in query.find_all(exp.CTE):
+        if isinstance(cte.this, exp.Query):
+            out[cte.alias_or_name] = cte.this
+    for sub in query.find_all(exp.Subquery):
+        if sub.alias and isinstance(sub.this, exp.Query):
+            out[sub.alias] = sub.this
+    return out
+
+
+def _projection_types(annotated: exp.Expression) -> list[ColumnType | None]:
     if isinstance(annotated, exp.SetOperation):
         branches = _branches(annotated)
         typed = [[mysql_type(p) for p in b.selects] for b in branches]  # type: ignore[arg-type]
@@ -169,6 +193,8 @@ def _branches(node: exp.Expression) -> list[exp.Select]:
         return _branches(node.this)
     return [node] if isinstance(node, exp.Select) else []
 
+
+_DERIVED: ContextVar[dict[str, exp.Query]] = ContextVar("derived", default={})  # noqa: B039
 
 _INT_CODES = (TINY, SHORT, LONG, LONGLONG, INT24, YEAR)
 _DATE_PARTS = {
@@ -256,6 +282,11 @@ def mysql_type(node: exp.Expression) -> ColumnType | None:
     if isinstance(node, exp.Neg):
         return mysql_type(node.this)
     if isinstance(node, exp.Column):
+        derived = _DERIVED.get().get(node.table)
+        if derived is not None and node.table:
+            inner = next((p for p in derived.selects if p.alias_or_name == node.name), None)
+            if inner is not None and inner is not node:
+                return mysql_type(inner)  # type: ignore[arg-type]
         return _from_datatype(node.type, column=True) if node.type else None
     if isinstance(node, (exp.Add, exp.Sub)) and isinstance(node.expression, exp.Interval):
         return _date_shift(node.this, node.expression.text("unit") or "DAY")
