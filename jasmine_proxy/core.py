@@ -138,7 +138,7 @@ class Core:
         found = analysis.analyze(
             d.query, keys, d.default_schema, text=d.query_text, options=d.options
         )
-        return replace(d, analysis=found)
+        return replace(d, analysis=found, backend=self.backend.name)
 
     def _step(self, m: Materialization, event: str, session: ClientSession | None) -> Outcome:
         outcome = self.steps.run(m, event, session)

@@ -19,7 +19,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlglot import exp
 
 from jasmine_proxy.analysis import KeyInfo, TableKeys
-from jasmine_proxy.backends import register
+from jasmine_proxy.backends import StepContext, register
+from jasmine_proxy.backends import mysql_incremental as incremental
 from jasmine_proxy.errors import BackendRejected, Denied, NameTaken
 from jasmine_proxy.extended import ClientSession
 from jasmine_proxy.plan import (
@@ -29,6 +30,8 @@ from jasmine_proxy.plan import (
     Drop,
     DropTrigger,
     Fill,
+    IncrementalBuild,
+    IncrementalRefresh,
     Name,
     Op,
     Run,
@@ -125,9 +128,32 @@ class MySQLBackend:
                 "UNLOCK TABLES",
                 "SET autocommit = 1",
             ]
+        if isinstance(op, IncrementalBuild | IncrementalRefresh):
+            catalog = Name(self.catalog_schema or "jasmine", "materializations").sql()
+            if isinstance(op, IncrementalBuild):
+                return [*use, *incremental.render_build(op, catalog)]
+            return [*use, *incremental.render_refresh(op, catalog)]
         raise TypeError(f"unknown plan operation {op!r}")
 
-    def run(self, conn: Connection, op: Op, default_schema: str | None) -> None:
+    def run(
+        self,
+        conn: Connection,
+        op: Op,
+        default_schema: str | None,
+        context: StepContext | None = None,
+    ) -> None:
+        """`context`: the step's, for the operations marked `stateful` (incremental's)."""
+        if isinstance(op, IncrementalBuild | IncrementalRefresh):
+            if context is None:
+                raise TypeError(f"{type(op).__name__} runs only within a step (context=)")
+            if self.kind(conn, op.target) and isinstance(op, IncrementalBuild):
+                raise NameTaken(f"Table '{op.target}' already exists")
+            with self._watchdog(conn):
+                if isinstance(op, IncrementalBuild):
+                    incremental.build(self.engine, conn, op, default_schema, context)
+                else:
+                    incremental.refresh(conn, op, default_schema, context)
+            return
         if isinstance(op, Swap):
             self._swap(conn, op)
             return

@@ -34,6 +34,7 @@ class Definition:
     options: Options
     requested: str  # the strategy as requested ("auto" when USING was not given)
     analysis: Analysis | None = None  # what the query is made of (None: not analysed)
+    backend: str | None = None  # the backend it would run on (None: not known)
 
     def obstacle(self, strategy: str) -> str | None:
         """What keeps `strategy` from maintaining the query, from the analysis."""
@@ -83,5 +84,11 @@ def internal(name: Name, role: str) -> Name:
     return Name(name.schema, f"_jasmine_{name.name[:32]}_{digest}_{role}")
 
 
-from jasmine_proxy.patterns import auto, snapshot, view  # noqa: E402, F401  (registration)
-from jasmine_proxy.patterns import trigger  # noqa: E402, F401  (registration)
+# registration (each module registers its pattern)
+from jasmine_proxy.patterns import (  # noqa: E402, F401
+    auto,
+    incremental,
+    snapshot,
+    trigger,
+    view,
+)

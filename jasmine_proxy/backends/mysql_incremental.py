@@ -1,0 +1,431 @@
+"""MySQL/MariaDB: running `incremental`'s operations (`IncrementalBuild`, `IncrementalRefresh`).
+
+Watermarks. Each tracked column (the driving table's watermark, a dimension's auto-increment
+key) has, in the catalog's `watermarks` JSON, a `floor` (a refresh reads the rows at or past it)
+and `marks`: (time, highest value then) pairs of earlier refreshes. A row can become visible
+late with a value below the highest seen (a long transaction holding an auto-increment id or an
+older timestamp), so the floor does not simply move to the highest value read. A refresh reads,
+before its snapshot: the time and highest value (its mark), and the start of the oldest
+transaction that is writing (information_schema.INNODB_TRX). A row invisible to the snapshot
+belongs to a transaction open then: one writing already started after that oldest start, so its
+values lie past the highest value marked before it started; one not writing yet will write
+values past this refresh's own mark. So the next floor is the highest value of the newest mark
+taken at or before the oldest writer's start (or this refresh's own when nobody writes), and the
+marks after it are kept. Without the PROCESS privilege INNODB_TRX shows nothing of others:
+`MARGIN` seconds stand in for it (transactions writing for longer may then be lost until
+`check`). Timestamp floors are read `SKEW` seconds early (writers' clocks and rounding).
+
+The data and the new watermarks are written in one transaction on one connection: the catalog
+UPDATE is guarded by the step's lease fence (another holder: nothing is written), so a crash
+leaves either both or neither. Reads are plain consistent reads (REPEATABLE READ snapshot), so
+neither waits for writers' open transactions nor blocks them; the rows recomputed travel through
+the proxy (they are as many as the changed keys' output rows).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pymysql
+import sqlglot
+from sqlalchemy.engine import Connection
+from sqlglot import exp
+
+from jasmine_proxy.backends import StepContext
+from jasmine_proxy.catalog import LeaseLost
+from jasmine_proxy.plan import IncrementalBuild, IncrementalRefresh, Name
+
+logger = logging.getLogger(__name__)
+
+MARGIN = 60.0  # seconds: how long a writer may stay open when INNODB_TRX cannot be read
+SKEW = 1.0  # seconds: timestamp floors are read this much early
+BATCH = 2000  # rows per INSERT
+CHANGED, KEYS = "_jasmine_changed", "_jasmine_keys"
+#: JASMINE_TEST_CRASH_AFTER=refresh:IncrementalRefresh.data kills the process after the data
+#: statements of a refresh, before the watermarks are written and the transaction commits
+CRASH_AFTER = "JASMINE_TEST_CRASH_AFTER"
+
+WRITERS = (
+    "SELECT MIN(trx_started), COUNT(*) FROM information_schema.INNODB_TRX "
+    "WHERE trx_mysql_thread_id <> CONNECTION_ID() AND (trx_rows_modified > 0 "
+    "OR trx_lock_structs > 0 OR trx_tables_locked > 0 OR trx_query IS NOT NULL)"
+)
+CATALOG_UPDATE = (
+    "UPDATE {catalog} SET watermarks = {value}, updated = NOW(6) WHERE id = {id} AND fence = "
+    "{fence}"
+)
+
+
+# -- the watermark arithmetic (pure) ----------------------------------------------------------
+
+
+def encode(value: Any) -> Any:
+    """A column value as the catalog's JSON keeps it.
+
+    >>> from decimal import Decimal
+    >>> encode(7), encode(datetime(2024, 5, 1, 12, 0, 1, 5)), encode(Decimal("1.50")), encode(None)
+    (7, '2024-05-01 12:00:01.000005', '1.50', None)
+    """
+    if value is None or isinstance(value, int | float):
+        return value
+    if isinstance(value, datetime | date):
+        return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)
+
+
+def floor_value(stored: Any, lowest: Any) -> Any:
+    """The value a refresh reads from: the stored floor (timestamps `SKEW` early), or the
+    lowest value now when there is none (read everything).
+
+    >>> floor_value(10, 1), floor_value(None, 1), floor_value("2024-05-01 12:00:01", None)
+    (10, 1, '2024-05-01 12:00:00')
+    """
+    value = lowest if stored is None else stored
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        return encode(moment - timedelta(seconds=SKEW))
+    if isinstance(value, datetime):
+        return value - timedelta(seconds=SKEW)
+    return value
+
+
+def advance(state: dict[str, Any] | None, at: str, high: Any, oldest: str | None) -> dict[str, Any]:
+    """The column's watermark state after a read at time `at` that saw `high` as the highest
+    value, `oldest` being the start of the oldest writing transaction then (None: none).
+
+    >>> s = advance(None, "2024-01-01 10:00:00", 100, None)
+    >>> s
+    {'floor': 100, 'marks': []}
+    >>> s = advance(s, "2024-01-01 10:01:00", 150, "2024-01-01 10:00:30")  # a writer since 10:00:30
+    >>> s
+    {'floor': 100, 'marks': [['2024-01-01 10:01:00', 150]]}
+    >>> advance(s, "2024-01-01 10:02:00", 180, "2024-01-01 10:01:30")
+    {'floor': 150, 'marks': [['2024-01-01 10:02:00', 180]]}
+    >>> advance(s, "2024-01-01 10:02:00", 180, None)
+    {'floor': 180, 'marks': []}
+    """
+    previous = state or {}
+    marks = [list(m) for m in previous.get("marks", [])] + [[at, encode(high)]]
+    if oldest is None:
+        return {"floor": encode(high), "marks": []}
+    usable = [m for m in marks if m[0] <= oldest]
+    floor = usable[-1][1] if usable else previous.get("floor")
+    return {"floor": floor, "marks": [m for m in marks if m[0] > oldest]}
+
+
+# -- EXPLAIN ---------------------------------------------------------------------------------
+
+
+def render_build(op: IncrementalBuild, catalog: str) -> list[str]:
+    key = ", ".join(quote_name(c) for c in op.key)
+    pks = [quote_name(c) for c in _pair_columns(op.pairs) if c.startswith("_p")]
+    statements = [sql for _, sql in op.watermarks]
+    statements += [
+        WRITERS,
+        f"CREATE TABLE {op.target.sql()} ENGINE=InnoDB AS SELECT * FROM ({op.query}) AS "
+        "`_jasmine_q` LIMIT 0",
+    ]
+    if op.key:
+        statements.append(f"ALTER TABLE {op.target.sql()} ADD PRIMARY KEY ({key})")
+    statements += [
+        f"CREATE TABLE {op.lineage.sql()} ENGINE=InnoDB AS {op.pairs} LIMIT 0",
+        f"ALTER TABLE {op.lineage.sql()} ADD INDEX `_jasmine_driving` ({', '.join(pks)})",
+        "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY  -- a second connection",
+        f"{op.query}  -- each row: INSERT INTO {op.target.sql()} VALUES (...)",
+        f"{op.pairs}  -- each row: INSERT INTO {op.lineage.sql()} VALUES (...)",
+        "COMMIT",
+        CATALOG_UPDATE.format(catalog=catalog, value="@watermarks", id="@id", fence="@fence"),
+    ]
+    return statements
+
+
+def render_refresh(op: IncrementalRefresh, catalog: str) -> list[str]:
+    changed, keys = _temp(op.target, CHANGED), _temp(op.target, KEYS)
+    p = [f"`_p{i}`" for i in range(len(op.primary_key))]
+    k = [f"`_k{j}`" for j in range(len(op.key))]
+    statements = [sql for _, sql in op.watermarks]
+    statements.append(WRITERS)
+    statements += [
+        f"SET @jasmine_floor_{i} = @floor  -- stored floor of {label}"
+        for i, (label, _) in enumerate(op.watermarks)
+    ]
+    statements += [
+        f"CREATE TEMPORARY TABLE {changed} AS SELECT {', '.join(p)} FROM {op.lineage.sql()} "
+        "LIMIT 0",
+        "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ",
+        "START TRANSACTION WITH CONSISTENT SNAPSHOT",
+        *op.changed,
+        f"INSERT INTO {changed} VALUES (...)  -- the rows above",
+        f"SELECT DISTINCT {', '.join(k) or '1'} FROM {op.lineage.sql()} WHERE "
+        f"{_tuple(p)} IN (SELECT {', '.join(p)} FROM {changed})",
+        op.pairs,
+    ]
+    target_key = _tuple([quote_name(c) for c in op.key])
+    if op.key:
+        statements += [
+            f"CREATE TEMPORARY TABLE {keys} AS SELECT {', '.join(k)} FROM {op.lineage.sql()} "
+            "LIMIT 0",
+            f"INSERT INTO {keys} VALUES (...)  -- the output keys read above",
+            op.recompute,
+            f"{op.recompute_null}  -- per output key holding NULL",
+            f"DELETE FROM {op.target.sql()} WHERE {target_key} IN (SELECT {', '.join(k)} FROM "
+            f"{keys})",
+        ]
+    else:
+        statements += [op.recompute, f"DELETE FROM {op.target.sql()}"]
+    statements += [
+        f"INSERT INTO {op.target.sql()} VALUES (...)  -- the recomputed rows",
+        f"DELETE FROM {op.lineage.sql()} WHERE {_tuple(p)} IN (SELECT {', '.join(p)} FROM "
+        f"{changed})",
+        f"INSERT INTO {op.lineage.sql()} VALUES (...)  -- the pairs read above",
+        CATALOG_UPDATE.format(catalog=catalog, value="@watermarks", id="@id", fence="@fence"),
+        "COMMIT",
+    ]
+    return statements
+
+
+def quote_name(identifier: str) -> str:
+    return exp.to_identifier(identifier, quoted=True).sql("mysql")
+
+
+def _tuple(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else f"({', '.join(items)})"
+
+
+def _temp(target: Name, name: str) -> str:
+    return Name(target.schema, name).sql()
+
+
+def _pair_columns(pairs: str) -> list[str]:
+    tree = sqlglot.parse_one(pairs, read="mysql")
+    return [str(e.alias) for e in tree.expressions if e.alias] if tree else []
+
+
+# -- running ---------------------------------------------------------------------------------
+
+
+class _Run:
+    """One operation on the step's connection (a raw pymysql cursor: one transaction)."""
+
+    def __init__(self, conn: Connection, catalog: Name | None, default_schema: str | None) -> None:
+        raw = conn.connection.driver_connection
+        assert isinstance(raw, pymysql.connections.Connection)
+        self.raw = raw
+        self.cur = raw.cursor()
+        self.catalog = catalog
+        if default_schema:
+            self.cur.execute(f"USE {quote_name(default_schema)}")
+
+    def all(self, sql: str, args: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
+        self.cur.execute(sql, args)
+        return [tuple(r) for r in self.cur.fetchall()]
+
+    def columns(self, table: Name) -> list[str]:
+        self.cur.execute(f"SELECT * FROM {table.sql()} LIMIT 0")
+        self.cur.fetchall()
+        return [str(d[0]) for d in self.cur.description or ()]
+
+    def insert(self, table: Name, rows: Iterable[Sequence[Any]], width: int) -> int:
+        """INSERT the rows in batches (values as parameters; the name's % escaped)."""
+        template = (
+            f"INSERT INTO {table.sql().replace('%', '%%')} VALUES ({', '.join(['%s'] * width)})"
+        )
+        batch: list[Sequence[Any]] = []
+        count = 0
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= BATCH:
+                self.cur.executemany(template, batch)
+                count, batch = count + len(batch), []
+        if batch:
+            self.cur.executemany(template, batch)
+            count += len(batch)
+        return count
+
+    def marks(
+        self, watermarks: Sequence[tuple[str, str]]
+    ) -> tuple[list[tuple[Any, ...]], str | None]:
+        """(time, highest, lowest) per tracked column, and the oldest writer's start: read
+        before the snapshot is taken."""
+        reads = [self.all(sql)[0] for _, sql in watermarks]
+        try:
+            oldest, _ = self.all(WRITERS)[0]
+        except pymysql.err.MySQLError:  # no PROCESS privilege: a margin instead
+            oldest = reads[0][0] - timedelta(seconds=MARGIN) if reads else None
+        return reads, None if oldest is None else encode(oldest)
+
+    def save(self, context: StepContext, watermarks: dict[str, Any]) -> None:
+        """Write the watermarks to the catalog row, only under the step's lease."""
+        if context.catalog is None:
+            return
+        sql = CATALOG_UPDATE.format(catalog=context.catalog.sql(), value="%s", id="%s", fence="%s")
+        self.cur.execute(
+            sql, (json.dumps(watermarks, sort_keys=True), context.materialization, context.fence)
+        )
+        if self.cur.rowcount != 1:
+            raise LeaseLost(f"the lease was taken over (fence {context.fence}): nothing written")
+
+
+def _new_watermarks(
+    context: StepContext,
+    watermarks: Sequence[tuple[str, str]],
+    reads: list[tuple[Any, ...]],
+    oldest: str | None,
+    fresh: bool,
+) -> dict[str, Any]:
+    out = dict(context.watermarks) if not fresh else {}
+    for (label, _), (at, high, _low) in zip(watermarks, reads, strict=True):
+        previous = None if fresh else context.watermarks.get(label)
+        out[label] = advance(previous, str(encode(at)), high, oldest)
+    return out
+
+
+def build(
+    engine: Any, conn: Connection, op: IncrementalBuild, default_schema: str | None,
+    context: StepContext,
+) -> None:  # fmt: skip
+    run = _Run(conn, context.catalog, default_schema)
+    reads, oldest = run.marks(op.watermarks)
+    run.cur.execute(
+        f"CREATE TABLE {op.target.sql()} ENGINE=InnoDB AS SELECT * FROM ({op.query}) AS "
+        "`_jasmine_q` LIMIT 0"
+    )
+    if op.key:
+        nullable = run.all(
+            "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = %s AND "
+            f"TABLE_NAME = %s AND IS_NULLABLE = 'YES' AND COLUMN_NAME IN "
+            f"({', '.join(['%s'] * len(op.key))})",
+            (op.target.schema, op.target.name, *op.key),
+        )[0][0]
+        kind = "UNIQUE KEY `_jasmine_key`" if nullable else "PRIMARY KEY"
+        columns = ", ".join(quote_name(c) for c in op.key)
+        run.cur.execute(f"ALTER TABLE {op.target.sql()} ADD {kind} ({columns})")
+    run.cur.execute(f"CREATE TABLE {op.lineage.sql()} ENGINE=InnoDB AS {op.pairs} LIMIT 0")
+    names = run.columns(op.lineage)
+    driving = ", ".join(quote_name(n) for n in names if n.startswith("_p"))
+    run.cur.execute(f"ALTER TABLE {op.lineage.sql()} ADD INDEX `_jasmine_driving` ({driving})")
+    width = len(run.columns(op.target))
+    with engine.connect() as other:  # the consistent read, on a connection of its own
+        reader = other.connection.driver_connection
+        cur = reader.cursor(pymysql.cursors.SSCursor)
+        try:
+            cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            cur.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY")
+            if default_schema:
+                cur.execute(f"USE {quote_name(default_schema)}")
+            cur.execute(op.query)
+            run.insert(op.target, cur, width)
+            cur.execute(op.pairs)
+            run.insert(op.lineage, cur, len(names))
+            cur.execute("COMMIT")
+        finally:
+            cur.close()
+    watermarks = _new_watermarks(context, op.watermarks, reads, oldest, fresh=True)
+    run.save(context, watermarks)
+    context.watermarks = watermarks
+
+
+def refresh(
+    conn: Connection, op: IncrementalRefresh, default_schema: str | None, context: StepContext
+) -> int:
+    """One refresh; returns how many output rows it recomputed."""
+    run = _Run(conn, context.catalog, default_schema)
+    reads, oldest = run.marks(op.watermarks)
+    for i, ((label, _), (_at, _high, low)) in enumerate(zip(op.watermarks, reads, strict=True)):
+        stored = (context.watermarks.get(label) or {}).get("floor")
+        run.cur.execute(f"SET @jasmine_floor_{i} = %s", (floor_value(stored, low),))
+    changed, keys = _temp(op.target, CHANGED), _temp(op.target, KEYS)
+    p = [f"`_p{i}`" for i in range(len(op.primary_key))]
+    k = [f"`_k{j}`" for j in range(len(op.key))]
+    run.cur.execute(f"DROP TEMPORARY TABLE IF EXISTS {changed}, {keys}")
+    run.cur.execute(
+        f"CREATE TEMPORARY TABLE {changed} AS SELECT {', '.join(p)} FROM {op.lineage.sql()} LIMIT 0"
+    )
+    if op.key:
+        run.cur.execute(
+            f"CREATE TEMPORARY TABLE {keys} AS SELECT {', '.join(k)} FROM {op.lineage.sql()} "
+            "LIMIT 0"
+        )
+    recomputed = 0
+    run.cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+    run.cur.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT")
+    try:
+        found: set[tuple[Any, ...]] = set()
+        for sql in op.changed:
+            found.update(run.all(sql))
+        if found:
+            recomputed = _recompute(run, op, found, changed, keys, p, k)
+        if os.environ.get(CRASH_AFTER) == "refresh:IncrementalRefresh.data":
+            logger.warning("%s: killing this process before the watermarks", CRASH_AFTER)
+            os.kill(os.getpid(), signal.SIGKILL)
+        watermarks = _new_watermarks(context, op.watermarks, reads, oldest, fresh=False)
+        run.save(context, watermarks)
+        run.cur.execute("COMMIT")
+    except BaseException:
+        run.cur.execute("ROLLBACK")
+        raise
+    finally:
+        run.cur.execute(f"DROP TEMPORARY TABLE IF EXISTS {changed}, {keys}")
+    context.watermarks = watermarks
+    return recomputed
+
+
+def _recompute(
+    run: _Run,
+    op: IncrementalRefresh,
+    found: set[tuple[Any, ...]],
+    changed: str,
+    keys: str,
+    p: list[str],
+    k: list[str],
+) -> int:
+    width = len(op.primary_key)
+    run.insert(Name(op.target.schema, CHANGED), found, width)
+    affected = set(
+        run.all(
+            f"SELECT DISTINCT {', '.join(k) or '1'} FROM {op.lineage.sql()} WHERE {_tuple(p)} "
+            f"IN (SELECT {', '.join(p)} FROM {changed})"
+        )
+    )
+    pairs = run.all(op.pairs)
+    if op.key:
+        affected.update(pair[width:] for pair in pairs)
+        plain = [key for key in affected if None not in key]
+        nulls = [key for key in affected if None in key]
+        rows: list[tuple[Any, ...]] = []
+        target_key = _tuple([quote_name(c) for c in op.key])
+        if plain:
+            run.insert(Name(op.target.schema, KEYS), plain, len(op.key))
+            rows += run.all(op.recompute)
+            run.cur.execute(
+                f"DELETE FROM {op.target.sql()} WHERE {target_key} IN "
+                f"(SELECT {', '.join(k)} FROM {keys})"
+            )
+        for key in nulls:
+            for j, value in enumerate(key):
+                run.cur.execute(f"SET @jasmine_k{j} = %s", (value,))
+            rows += run.all(op.recompute_null)
+            same = " AND ".join(f"{quote_name(c)} <=> @jasmine_k{j}" for j, c in enumerate(op.key))
+            run.cur.execute(f"DELETE FROM {op.target.sql()} WHERE {same}")
+    else:
+        rows = run.all(op.recompute)
+        run.cur.execute(f"DELETE FROM {op.target.sql()}")
+    if rows:
+        run.insert(op.target, rows, len(rows[0]))
+    run.cur.execute(
+        f"DELETE FROM {op.lineage.sql()} WHERE {_tuple(p)} IN (SELECT {', '.join(p)} FROM "
+        f"{changed})"
+    )
+    run.insert(op.lineage, pairs, width + len(op.key))
+    return len(rows)
