@@ -174,7 +174,7 @@ def test_a_dead_holders_step_is_taken_over(
     assert wait_until(claimed, timeout=15)
     proxy.proc.send_signal(signal.SIGKILL)
     proxy.proc.wait(10)
-    with direct() as c, c.cursor() as cur:
+    with direct(autocommit=True) as c, c.cursor() as cur:
         cur.execute(f"UPDATE `{database}`.ctl SET pause = 0")
     killed_at = time.monotonic()
     w = worker(catalog)
