@@ -38,6 +38,12 @@ def qualify(table: exp.Table, current: str | None) -> Name:
             raise BackendRejected(f"Identifier name '{part}' is too long", 1059, "42000")
         if part.endswith(" "):
             raise BackendRejected(f"Incorrect table name '{part}'", 1103, "42000")
+        if any(ord(ch) > 0xFFFF for ch in part):  # identifiers are utf8mb3 on MariaDB
+            shown = "".join(
+                ch if ord(ch) <= 0xFFFF else "".join(f"\\x{b:02X}" for b in ch.encode())
+                for ch in part
+            )
+            raise BackendRejected(f"Invalid utf8mb4 character string: '{shown}'", 1300)
     return Name(schema, table.name)
 
 
