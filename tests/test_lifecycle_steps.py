@@ -198,3 +198,27 @@ def test_the_table_is_total_and_consistent() -> None:
         lifecycle.target("live", "explode")
     assert lifecycle.resume_target("live", objects_exist=True) == "live"
     assert lifecycle.resume_target("live", objects_exist=False) == "verified"
+
+
+@pytest.mark.backend
+def test_resume_after_failure_goes_back_as_far_as_the_objects_allow(
+    j: Jasmine, database: str
+) -> None:
+    """A failed materialization whose table is gone resumes to `verified` (it must be created
+    again), and the next STEP creates it."""
+    with j.connect(database) as conn:
+        orders(conn)
+        bring_to(conn, "failed")
+        row = j.row(database, "m")
+        assert row is not None
+        assert (row["failed_from"], row["health"]) == ("live", "failing")
+        assert row["last_error"].startswith("refresh: ")
+        run(conn, "DROP TABLE m")  # what a person might do while repairing it
+        rep = report(conn, "ALTER MATERIALIZATION m STEP resume")
+        assert rep[("after", "transition")] == "failed -> verified"
+        assert show(conn, database)["m"]["State"] == "verified"
+        rep = report(conn, "ALTER MATERIALIZATION m STEP")
+        assert (rep[("after", "event")], rep[("after", "state")]) == ("create", "live")
+        listed = show(conn, database)["m"]
+        assert (listed["State"], listed["Health"], listed["Last_error"]) == ("live", "ok", None)
+        assert sorted(dicts_rows(conn, "SELECT * FROM m")) == sorted(dicts_rows(conn, QUERY))

@@ -134,7 +134,10 @@ def test_parse_error_sqlstate(j: Jasmine, conn: Any, database: str) -> None:
     ("sql", "code", "says"),
     [
         ("CREATE MATERIALIZATION m USING nope AS SELECT 1", 1286, "nope"),
-        ("CREATE MATERIALIZATION m USING incremental AS SELECT 1", 1286, "incremental"),
+        ("CREATE MATERIALIZATION m USING window_join AS SELECT 1", 1286, "window_join"),
+        # a query the strategy cannot maintain: the obstacle, and who would accept it
+        ("CREATE MATERIALIZATION m USING incremental AS SELECT 1", 1235, "accept"),
+        ("CREATE MATERIALIZATION m USING trigger AS SELECT * FROM o LIMIT 1", 1235, "accept"),
         ("CREATE MATERIALIZATION m WITH (colour = 'red') AS SELECT 1", 1911, "colour"),
         (
             "CREATE MATERIALIZATION m USING view WITH (target_lag = '1 hour') AS SELECT 1",
@@ -190,6 +193,8 @@ def test_parse_error_sqlstate(j: Jasmine, conn: Any, database: str) -> None:
         # MySQL's own rules for names
         (f"CREATE MATERIALIZATION `{'x' * 65}` AS SELECT 1", 1059, "too long"),
         ("CREATE MATERIALIZATION `trailing ` AS SELECT 1", 1103, "trailing "),
+        ("CREATE MATERIALIZATION `a\U0001f600` AS SELECT 1", 1300, "a\\xF0\\x9F\\x98\\x80"),
+        ("SHOW CREATE MATERIALIZATION `\U0001f600`", 1300, "Invalid utf8mb4"),
     ],
 )
 def test_refused(
