@@ -1,6 +1,8 @@
 """The refresh scheduler: keeps every live materialization within its target_lag (trio).
 
-Each tick it reads the catalog and starts, under a capacity limiter, the steps that are due:
+It reads the catalog every tick (1 s) and, between reads, sleeps until the next step falls due
+(from the rows it read and the outcomes of its own steps); it starts, under a capacity limiter,
+the steps that are due:
 
 * a refresh, planned from the observed refresh duration rather than a fixed period: data is
   current as of the start of its last refresh (`fresh_as_of`), and the next refresh must *end*
@@ -49,65 +51,95 @@ class Backoff:
 class Scheduler:
     steps: Steps
     concurrency: int = 4
-    tick: float = 1.0
+    tick: float = 1.0  # how often the catalog is read again (others' changes, new ones)
     running: set[int] = field(default_factory=set)
     backoff: dict[int, Backoff] = field(default_factory=dict)
     durations: dict[int, float] = field(default_factory=dict)  # last refresh, seconds
     alerts: Alerts = field(default_factory=lambda: Alerts(None))
+    known: dict[int, Materialization] = field(default_factory=dict)  # the last catalog read
+    _wake: trio.Event = field(default_factory=trio.Event)
 
     async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
-        """Schedule until cancelled; in-flight steps finish before this returns."""
+        """Schedule until cancelled; in-flight steps finish before this returns.
+
+        The catalog is read every `tick`; between reads the loop sleeps until the next step
+        falls due (from the cached rows and the outcomes of its own steps), so a 1 s target
+        lag is kept without reading the catalog many times a second."""
         limiter = trio.CapacityLimiter(self.concurrency)
         async with trio.open_nursery() as nursery:
             task_status.started()
+            next_read = trio.current_time()
             while True:
-                try:
-                    due = await trio.to_thread.run_sync(self.due)
-                except Exception:
-                    logger.warning("scheduler: cannot read the catalog", exc_info=True)
-                    due = []
-                for m, event, recovering in due:
+                interrupted: list[Materialization] = []
+                if trio.current_time() >= next_read:
+                    try:
+                        interrupted = await trio.to_thread.run_sync(self.read)
+                    except Exception:
+                        logger.warning("scheduler: cannot read the catalog", exc_info=True)
+                    next_read = trio.current_time() + self.tick
+                work, wait = self.due(now(), interrupted)
+                for m, event, recovering in work:
                     self.running.add(m.id)
                     nursery.start_soon(self._step, m, event, recovering, limiter)
                 await trio.lowlevel.checkpoint()  # let them reach the limiter first
                 metrics.QUEUE.set(limiter.statistics().tasks_waiting)
-                await trio.sleep(self.tick)
+                self._wake = trio.Event()
+                with trio.move_on_after(max(0.0, min(wait, next_read - trio.current_time()))):
+                    await self._wake.wait()  # a step ended: plan again at once
 
-    def due(self) -> list[tuple[Materialization, str, bool]]:
-        """What to run now: (materialization, event, taking over a dead holder's step)."""
-        at = now()
-        work = []
+    def read(self) -> list[Materialization]:
+        """Read the catalog (alerts and metrics see it too); the steps to take over."""
         everything = self.steps.catalog.all()
+        self.known = {m.id: m for m in everything}
         self.alerts.observe(everything)
-        metrics.observe(everything, at)
-        for m in self.steps.catalog.interrupted():
-            if m.id not in self.running and m.step:
-                work.append((m, m.step, True))
-        for m in everything:
+        metrics.observe(everything, now())
+        return [m for m in self.steps.catalog.interrupted() if m.step]
+
+    def due(
+        self,
+        at: datetime,
+        interrupted: Sequence[Materialization] = (),
+    ) -> tuple[list[tuple[Materialization, str, bool]], float]:
+        """What to run now ((materialization, event, taking over a dead holder's step)), and
+        how many seconds until the next step falls due."""
+        work = [(m, str(m.step), True) for m in interrupted if m.id not in self.running]
+        wait = math.inf
+        for m in self.known.values():
             if m.id in self.running or m.step is not None:
                 continue
-            wait = self.backoff.get(m.id)
-            if wait and at < wait.not_before:
+            planned = self.next_step(m)
+            if planned is None:
                 continue
-            event = self.next_event(m, at)
-            if event:
+            event, when = planned
+            backoff = self.backoff.get(m.id)
+            if backoff and backoff.not_before > when:
+                when = backoff.not_before
+            if when <= at:
                 work.append((m, event, False))
-        return work
+            else:
+                wait = min(wait, (when - at).total_seconds())
+        return work, wait
 
-    def next_event(self, m: Materialization, at: datetime) -> str | None:
+    def next_step(self, m: Materialization) -> tuple[str, datetime] | None:
+        """The next event `m` needs and when: a refresh starts early enough to end before the
+        data is `target_lag` old (its last duration plus a margin for the unexpected)."""
         if m.state == "defined" and m.options.build == "deferred":
-            return "verify"
+            return "verify", m.created
         if m.state == "verified":
-            return "create"
+            return "create", m.updated
         if m.state != "live" or not m.plan.ops("refresh"):
             return None  # paused, failed, or nothing to refresh (a view)
         if m.fresh_as_of is None:
-            return "refresh"
-        expected = self.durations.get(m.id, 0.0)
+            return "refresh", m.updated
         lag = m.options.target_lag
-        margin = max(self.tick, 0.05 * lag)
-        start_by = m.fresh_as_of + timedelta(seconds=max(0.0, lag - expected - margin))
-        return "refresh" if at >= start_by else None
+        expected = self.durations.get(m.id, 0.0)
+        margin = 0.05 + 0.1 * lag + 0.5 * expected
+        return "refresh", m.fresh_as_of + timedelta(seconds=max(0.0, lag - expected - margin))
+
+    def next_event(self, m: Materialization, at: datetime) -> str | None:
+        """The event due for `m` at `at`, if any."""
+        planned = self.next_step(m)
+        return planned[0] if planned and planned[1] <= at else None
 
     async def _step(
         self, m: Materialization, event: str, recovering: bool, limiter: trio.CapacityLimiter
@@ -121,11 +153,16 @@ class Scheduler:
                     )
                 except IllegalStep as exc:  # someone else got there first, or state moved on
                     logger.debug("scheduler: %s %s not run: %s", m.qualified, event, exc)
+                    self.known.pop(m.id, None)  # wait for the next catalog read
                     return
                 except Exception:
                     logger.exception("scheduler: %s %s crashed", m.qualified, event)
                     self._failed(m)
                     return
+                if outcome.after is None:
+                    self.known.pop(m.id, None)
+                else:
+                    self.known[m.id] = outcome.after
                 if outcome.error is not None:
                     self._failed(m)
                     return
@@ -134,6 +171,7 @@ class Scheduler:
                     self.durations[m.id] = trio.current_time() - clock
         finally:
             self.running.discard(m.id)
+            self._wake.set()
 
     def _failed(self, m: Materialization) -> None:
         wait = self.backoff.setdefault(m.id, Backoff())
