@@ -25,6 +25,7 @@ import logging
 import math
 import signal
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
