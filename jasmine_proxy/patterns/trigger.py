@@ -183,9 +183,11 @@ class Builder:
 
     # -- the pieces of every statement -------------------------------------------------------
 
-    def from_(self, alias: str | None = None, row: str | None = None) -> exp.Select:
+    def from_(
+        self, alias: str | None = None, row: str | None = None, empty: bool = False
+    ) -> exp.Select:
         """SELECT (nothing yet) FROM the query's sources and WHERE; with `alias` replaced by
-        the one-row table of the trigger's `row` (NEW or OLD)."""
+        the one-row table of the trigger's `row` (NEW or OLD), or by none of its rows."""
         select = self.select.copy()
         for key in ("expressions", "group", "having", "order", "limit", "offset", "distinct"):
             select.set(key, [] if key == "expressions" else None)
@@ -194,7 +196,8 @@ class Builder:
             if source.alias == alias and row is not None:
                 node.replace(
                     exp.Subquery(
-                        this=_row_select(source, row), alias=exp.TableAlias(this=_id(alias))
+                        this=_row_select(source, row, empty),
+                        alias=exp.TableAlias(this=_id(alias)),
                     )
                 )
             else:
@@ -205,15 +208,17 @@ class Builder:
         extra = [COUNT] if self.grouped else []
         return [*self.keys, *self.stored, *extra, *(h.column for h in self.helpers)]
 
-    def rows(self, alias: str | None = None, row: str | None = None, sign: int = 1) -> exp.Select:
+    def rows(
+        self, alias: str | None = None, row: str | None = None, sign: int = 1, empty: bool = False
+    ) -> exp.Select:
         """The data table's rows for the query, or (with `alias`, `row`) for one row's delta."""
-        select = self.from_(alias, row)
+        select = self.from_(alias, row, empty)
         items: list[exp.Expr] = [
             exp.alias_(_encoded(self.nodes[n]), k, quoted=True)
-            for n, k in zip(self.key_names, self.keys, strict=True)
+            for n, k in zip(self.key_names, self.keys[: len(self.key_names)], strict=True)
         ]
         if not self.key_names:
-            items.append(exp.alias_(exp.Literal.string(""), self.keys[0], quoted=True))
+            items.append(exp.alias_(exp.Literal.string("v"), self.keys[0], quoted=True))
         items += [exp.alias_(self.nodes[n].copy(), n, quoted=True) for n in self.stored]
         if self.grouped:
             items.append(exp.alias_(_signed(exp.Count(this=exp.Star()), sign), COUNT, quoted=True))
@@ -261,33 +266,43 @@ class Builder:
             matches.append(exp.Paren(this=exp.and_(*pairs)))
         return exp.or_(*matches)
 
-    def delta(self, source: Source, event: str, row: str, sign: int) -> exp.Select:
-        select = self.rows(source.alias, row, sign)
+    def delta(
+        self, source: Source, event: str, row: str, sign: int, empty: bool = False
+    ) -> exp.Select:
+        select = self.rows(source.alias, row, sign, empty)
         only = self.restricted(source, event)
         if only is not None:
             select = select.where(only)
         return select
 
     def body(self, source: Source, event: str) -> tuple[str, ...]:
-        if event == "INSERT":
-            return (self.upsert(self.delta(source, event, "NEW", 1), add=True),)
-        removal = self.removal(source, event)
-        if event == "DELETE":
-            return removal
+        """The trigger's statements: take away what the old row gave, add what the new one
+        gives. For a table on the right of a LEFT JOIN an inserted row first takes away the
+        NULL-extended rows it replaces, and a deleted one adds them back."""
+        left = self.restricted(source, event) is not None
+        old: tuple[str, bool] | None = ("OLD", False) if event != "INSERT" else None
+        new: tuple[str, bool] | None = ("NEW", False) if event != "DELETE" else None
+        if left and old is None:
+            old = ("NEW", True)
+        if left and new is None:
+            new = ("OLD", True)
+        removal = self.removal(source, event, *old) if old else ()
+        add = [self.upsert(self.delta(source, event, new[0], 1, new[1]), add=True)] if new else []
+        steps = [*removal[:1], *add, *removal[1:]] if self.grouped else [*removal, *add]
+        if event != "UPDATE":
+            return tuple(steps)
         read = [r.column for r in self.a.reads if r.table == source.alias]
-        if self.grouped:
-            steps = [removal[0], self.upsert(self.delta(source, event, "NEW", 1), add=True)]
-            steps += removal[1:]
-        else:
-            steps = [*removal, self.upsert(self.delta(source, event, "NEW", 1), add=True)]
-        same = " AND ".join(f"NEW.{_sql(_id(c))} <=> OLD.{_sql(_id(c))}" for c in read) or "TRUE"
+        same = (  # BINARY: a change of case or of trailing spaces is a change too
+            " AND ".join(f"BINARY NEW.{_sql(_id(c))} <=> BINARY OLD.{_sql(_id(c))}" for c in read)
+            or "TRUE"
+        )
         inner = "".join(f"    {s};\n" for s in steps)
         return (f"IF NOT ({same}) THEN\n{inner}  END IF",)
 
-    def removal(self, source: Source, event: str) -> tuple[str, ...]:
-        """What taking OLD away does: subtract (grouped) or delete its rows, then drop groups
+    def removal(self, source: Source, event: str, row: str, empty: bool) -> tuple[str, ...]:
+        """What taking `row` away does: subtract (grouped) or delete its rows, then drop groups
         that emptied and recompute a removed MIN/MAX."""
-        old = self.delta(source, event, "OLD", -1)
+        old = self.delta(source, event, row, -1, empty)
         matched = self._matched(old)
         if not self.grouped:
             return (f"DELETE {_sql(_id(DATA))} FROM {matched}",)
@@ -298,7 +313,7 @@ class Builder:
             )
         extremes = [h for h in self.helpers if h.kind in ("min", "max")]
         if extremes:
-            steps.append(self.recompute(source, event, extremes))
+            steps.append(self.recompute(old, extremes))
         return tuple(steps)
 
     def _matched(self, delta: exp.Select, extra: list[exp.Expr] | None = None) -> str:
@@ -315,8 +330,7 @@ class Builder:
             f"ON {on}"
         )
 
-    def recompute(self, source: Source, event: str, extremes: list[Helper]) -> str:
-        old = self.delta(source, event, "OLD", -1)
+    def recompute(self, old: exp.Select, extremes: list[Helper]) -> str:
         removed = [
             exp.alias_(h.value(), f"{h.column}r", quoted=True) for h in extremes
         ]  # the extreme of the removed rows, per group
@@ -404,9 +418,13 @@ def _new_old(row: str, column: str) -> exp.Column:
     return exp.Column(this=_id(column), table=exp.to_identifier(row, quoted=False))
 
 
-def _row_select(source: Source, row: str) -> exp.Select:
+def _row_select(source: Source, row: str, empty: bool = False) -> exp.Select:
+    """`SELECT NEW.a AS a, ...`: the row as a table (with no row when `empty`)."""
     assert source.keys is not None
-    return exp.select(*(exp.alias_(_new_old(row, c), c, quoted=True) for c in source.keys.columns))
+    select = exp.select(
+        *(exp.alias_(_new_old(row, c), c, quoted=True) for c in source.keys.columns)
+    )
+    return select.where(exp.false()) if empty else select
 
 
 def _encoded(value: exp.Expr) -> exp.Expr:
