@@ -19,6 +19,7 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -293,10 +294,10 @@ class EmbeddedSession:
             return Ok()
         names = re.findall(r"@(\w+)", m.group(3) or "")
         values = [self.user_vars.get(n.lower()) for n in names]
-        parts = _split_placeholders(self.prepared[name])
+        parts = split_placeholders(self.prepared[name])
         if len(parts) - 1 != len(values):
             raise BackendRejected("Incorrect arguments to EXECUTE", 1210, "HY000")
-        sql = parts[0] + "".join(_literal(v) + p for v, p in zip(values, parts[1:], strict=True))
+        sql = parts[0] + "".join(sql_literal(v) + p for v, p in zip(values, parts[1:], strict=True))
         return self.execute(sql)
 
     def _savepoint(self, verb: str, name: str) -> Ok:
@@ -1328,7 +1329,7 @@ _PREPARED = re.compile(
 )
 
 
-def _split_placeholders(sql: str) -> list[str]:
+def split_placeholders(sql: str) -> list[str]:
     """The text around each `?` placeholder (not those inside quotes)."""
     parts, current, quote_char = [], [], ""
     for ch in sql:
@@ -1348,13 +1349,16 @@ def _split_placeholders(sql: str) -> list[str]:
     return parts
 
 
-def _literal(value: Any) -> str:
+def sql_literal(value: Any) -> str:
+    """A value as a MySQL literal (strings escaped for MySQL's default sql_mode)."""
     if value is None:
         return "NULL"
     if isinstance(value, (int, float, Decimal)):
         return str(value)
     if isinstance(value, bytes):
-        return f"x'{value.hex()}'"
+        return f"x'{value.hex()}'" if value else "''"
+    if isinstance(value, (datetime, date, time, timedelta)):
+        value = str(value)
     return "'" + str(value).replace("\\", "\\\\").replace("'", "''") + "'"
 
 

@@ -18,8 +18,9 @@ mysql-mimic 3.0.5 defects worked around here (see also `mimic`):
 * a failed login leaves the connection open (and an unknown user gets a non-MySQL error):
   here every failure is `1045 Access denied for user 'u'@'host' (using password: YES|NO)`,
   SQLSTATE 28000, and the connection is closed;
-* its prepared-statement emulation pastes parameters into the SQL unescaped: parameters are
-  escaped as SQL literals here (`_sql_literal`);
+* its prepared-statement emulation pastes parameters into the SQL unescaped and cannot read
+  DECIMAL, date or time parameters: COM_STMT_EXECUTE is read here (`read_execute`), each
+  parameter becomes an escaped MySQL literal, and the reply carries affected rows and insert id;
 * its ERR packets take the SQLSTATE from a table that lacks many codes: Jasmine's own
   `errors.mysql_error` decides them.
 
@@ -32,8 +33,10 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import re
 import secrets
 import socket
+import struct
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
@@ -54,8 +57,16 @@ from mysql_mimic.variables import SYSTEM_VARIABLES, GlobalVariables, SessionVari
 
 from jasmine_proxy import protocol
 from jasmine_proxy.config import Settings
-from jasmine_proxy.embedded import SERVER_VERSION, EmbeddedSession, Ok, Outcome, Rows
-from jasmine_proxy.errors import JasmineError, mysql_error
+from jasmine_proxy.embedded import (
+    SERVER_VERSION,
+    EmbeddedSession,
+    Ok,
+    Outcome,
+    Rows,
+    split_placeholders,
+    sql_literal,
+)
+from jasmine_proxy.errors import BackendRejected, JasmineError, mysql_error
 from jasmine_proxy.extended import ClientSession, Executor
 from jasmine_proxy.intercept import is_extended
 from jasmine_proxy.mimic import encode_result
@@ -163,6 +174,7 @@ class EmbeddedConnection(Connection):
         self.executor = executor
         self.peer = peer
         self.status_flags = ServerStatus.SERVER_STATUS_AUTOCOMMIT
+        self._param_types: dict[int, list[tuple[int, bool]]] = {}  # statement id -> types
 
     @property
     def engine(self) -> EmbeddedSession:
@@ -245,10 +257,36 @@ class EmbeddedConnection(Connection):
         await self.stream.write(self.ok())
 
     async def handle_stmt_execute(self, data: bytes) -> None:
+        """COM_STMT_EXECUTE: parameters read here and inlined as escaped literals."""
         try:
-            await super().handle_stmt_execute(data)
-        except JasmineError as exc:
+            stmt = self.get_stmt(struct.unpack_from("<I", data, 0)[0])
+            types = self._param_types.setdefault(stmt.stmt_id, [])
+            params = read_execute(data, stmt.num_params, stmt.param_buffers or {}, types)
+            stmt.param_buffers = None
+            parts = split_placeholders(stmt.sql)
+            if len(parts) - 1 != len(params):
+                raise BackendRejected("Incorrect arguments to EXECUTE", 1210, "HY000")
+            sql = parts[0] + "".join(
+                sql_literal(v) + p for v, p in zip(params, parts[1:], strict=True)
+            )
+            outcome = await self.embedded.run(self.engine.execute, sql)
+        except Exception as exc:
+            if not isinstance(exc, JasmineError):
+                logger.exception("prepared statement failed unexpectedly")
+            self._sync_status()
             await self.stream.write(self._error(exc))
+            return
+        self._sync_status()
+        if isinstance(outcome, Ok):
+            await self.stream.write(
+                self.ok(
+                    affected_rows=outcome.affected_rows,
+                    last_insert_id=outcome.last_insert_id,
+                    warnings=outcome.warnings,
+                )
+            )
+            return
+        await self._write_rows(outcome, binary=True)
 
     async def query(self, sql: str, query_attrs: dict[str, str]) -> ResultSet:
         """The prepared-statement path of mysql-mimic: results only; an OK is an empty set."""
@@ -291,7 +329,7 @@ class EmbeddedConnection(Connection):
             await self.stream.write(payload, drain=False)
         await self.stream.drain()
 
-    async def _write_rows(self, outcome: Rows) -> None:
+    async def _write_rows(self, outcome: Rows, binary: bool = False) -> None:
         rs = _result_set(outcome)
         header = [
             packets.make_column_count(capabilities=self.capabilities, column_count=len(rs.columns))
@@ -310,7 +348,15 @@ class EmbeddedConnection(Connection):
         if not self.deprecate_eof():
             header.append(self.eof())
         self.stream.write_many(header)
-        if outcome.rows:
+        if outcome.rows and binary:
+            times = [i for i, c in enumerate(rs.columns) if c.type == ColumnType.TIME]
+            self.stream.write_many(
+                [
+                    packets.make_binary_resultrow(_binary_values(r, times), rs.columns)
+                    for r in outcome.rows
+                ]
+            )
+        elif outcome.rows:
             self.stream.write_text_rows(outcome.rows, rs.columns)
         await self.stream.write(self.ok_or_eof(), drain=False)
         await self.stream.drain()
@@ -362,6 +408,111 @@ class _NotSupported(JasmineError):
         super().__init__(f"not supported on the embedded backend: {what}")
 
 
+def _binary_values(row: tuple[Any, ...], times: list[int]) -> tuple[Any, ...]:
+    """TIME values are kept as text ('-01:30:00'); the binary protocol wants timedeltas."""
+    if not times:
+        return row
+    values = list(row)
+    for i in times:
+        v = values[i]
+        if isinstance(v, str):
+            m = re.match(r"(-?)(\d+):(\d\d)(?::(\d\d))?(?:\.(\d+))?", v)
+            if m:
+                delta = timedelta(
+                    hours=int(m.group(2)),
+                    minutes=int(m.group(3)),
+                    seconds=int(m.group(4) or 0),
+                    microseconds=int((m.group(5) or "0").ljust(6, "0")[:6]),
+                )
+                values[i] = -delta if m.group(1) else delta
+    return tuple(values)
+
+
+_INTEGERS = {1: "<b", 2: "<h", 3: "<i", 8: "<q", 9: "<i", 13: "<h"}
+_UNSIGNED = {1: "<B", 2: "<H", 3: "<I", 8: "<Q", 9: "<I", 13: "<H"}
+_BLOBS = {249, 250, 251, 252}
+
+
+def read_execute(
+    data: bytes, count: int, long_data: dict[int, bytearray], types: list[tuple[int, bool]]
+) -> list[Any]:
+    """The parameters of a COM_STMT_EXECUTE payload (after the command byte).
+
+    `types` keeps the parameter types of the statement's first execution: later ones may
+    leave them out (new-params-bound-flag 0). Values of every MySQL type are read: integers,
+    FLOAT/DOUBLE, DECIMAL (exact) and strings as text, blobs as bytes, DATE/DATETIME/TIMESTAMP
+    and TIME; long data sent before (COM_STMT_SEND_LONG_DATA) stands for its parameter.
+    """
+    pos = 4 + 1 + 4  # statement id, flags, iteration count
+    if count == 0:
+        return []
+    nulls = data[pos : pos + (count + 7) // 8]
+    pos += (count + 7) // 8
+    bound = data[pos]
+    pos += 1
+    if bound:
+        types[:] = [(data[pos + 2 * i], bool(data[pos + 2 * i + 1] & 0x80)) for i in range(count)]
+        pos += 2 * count
+    if len(types) != count:
+        raise BackendRejected("Incorrect arguments to EXECUTE", 1210, "HY000")
+    values: list[Any] = []
+    for i, (kind, unsigned) in enumerate(types):
+        if nulls[i // 8] & (1 << (i % 8)):
+            values.append(None)
+        elif i in long_data:
+            raw = bytes(long_data[i])
+            values.append(raw if kind in _BLOBS else raw.decode("utf-8", "replace"))
+        else:
+            value, pos = _read_value(data, pos, kind, unsigned)
+            values.append(value)
+    return values
+
+
+def _read_value(data: bytes, pos: int, kind: int, unsigned: bool) -> tuple[Any, int]:
+    if kind in _INTEGERS:
+        fmt = (_UNSIGNED if unsigned else _INTEGERS)[kind]
+        return struct.unpack_from(fmt, data, pos)[0], pos + struct.calcsize(fmt)
+    if kind == 4:
+        return struct.unpack_from("<f", data, pos)[0], pos + 4
+    if kind == 5:
+        return struct.unpack_from("<d", data, pos)[0], pos + 8
+    if kind == 6:
+        return None, pos
+    if kind in (7, 10, 12):  # TIMESTAMP, DATE, DATETIME
+        length = data[pos]
+        part = data[pos + 1 : pos + 1 + length]
+        pos += 1 + length
+        if length == 0:
+            return "0000-00-00 00:00:00", pos
+        year, month, day = struct.unpack_from("<HBB", part, 0)
+        if length == 4:
+            return date(year, month, day), pos
+        micro = struct.unpack_from("<I", part, 7)[0] if length >= 11 else 0
+        return datetime(year, month, day, part[4], part[5], part[6], micro), pos
+    if kind == 11:  # TIME
+        length = data[pos]
+        part = data[pos + 1 : pos + 1 + length]
+        pos += 1 + length
+        if length == 0:
+            return "00:00:00", pos
+        negative, days = part[0], struct.unpack_from("<I", part, 1)[0]
+        micro = struct.unpack_from("<I", part, 8)[0] if length >= 12 else 0
+        text = f"{'-' if negative else ''}{days * 24 + part[5]:02d}:{part[6]:02d}:{part[7]:02d}"
+        return text + (f".{micro:06d}" if micro else ""), pos
+    size, pos = protocol.lenenc(data, pos)
+    raw = data[pos : pos + (size or 0)]
+    pos += size or 0
+    if kind in _BLOBS:
+        return bytes(raw), pos
+    if kind in (0, 246):  # DECIMAL, NEWDECIMAL: exact text
+        return Decimal(raw.decode()), pos
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return bytes(raw), pos  # binary data sent as a string: a hex literal
+    return (bytes(raw) if "\x00" in text else text), pos
+
+
 def _length(code: int) -> int:
     return {3: 11, 8: 21, 1: 4, 246: 65, 12: 19, 7: 19, 10: 10}.get(code, 1024)
 
@@ -377,26 +528,6 @@ def _result_set(outcome: Outcome) -> ResultSet:
         for name, t in outcome.columns
     ]
     return ResultSet(rows=outcome.rows, columns=columns)
-
-
-def _sql_literal(param: Any) -> str:
-    """A prepared statement's parameter as a MySQL literal (mysql-mimic pastes it unescaped)."""
-    if param is None:
-        return "NULL"
-    if param is True or param is False:
-        return "TRUE" if param else "FALSE"
-    if isinstance(param, (int, float, Decimal)):
-        return str(param)
-    if isinstance(param, bytes):
-        return f"x'{param.hex()}'" if param else "''"
-    if isinstance(param, (datetime, date, timedelta)):
-        param = str(param)
-    text = str(param).replace("\\", "\\\\").replace("'", "\\'")
-    return f"'{text}'"
-
-
-# mysql-mimic substitutes with re.sub, which reads backslashes in the replacement: double them
-packets._encode_param_as_sql = lambda param: _sql_literal(param).replace("\\", "\\\\")
 
 
 async def serve(

@@ -334,3 +334,36 @@ def test_extended_statements_reach_the_executor(server: Proxy, db: str) -> None:
         except pymysql.err.MySQLError as exc:
             assert exc.args[0] != 1064, exc  # not parsed as plain SQL
         assert rows(conn, "SELECT COUNT(*) FROM t") == [(0,)]
+
+
+def test_prepared_statements_bind_every_type(server: Proxy, db: str) -> None:
+    """COM_STMT_PREPARE/EXECUTE (mysql-connector's prepared cursors): parameters are escaped
+    literals, never pasted SQL; results come back in the binary protocol."""
+    conn = mysql.connector.connect(host="127.0.0.1", port=server.port, user="root", database=db)
+    try:
+        plain = conn.cursor()
+        plain.execute(
+            "CREATE TABLE t (id INT AUTO_INCREMENT PRIMARY KEY, s VARCHAR(40), at DATETIME, "
+            "p DECIMAL(10,2), b BLOB)"
+        )
+        cur = conn.cursor(prepared=True)
+        hostile = "x'); DROP TABLE t; -- \\"
+        cur.execute(
+            "INSERT INTO t (s, at, p, b) VALUES (?, ?, ?, ?)",
+            (hostile, datetime.datetime(2026, 1, 2, 3, 4, 5), Decimal("2.50"), b"\xff\x00"),
+        )
+        assert (cur.rowcount, cur.lastrowid) == (1, 1)
+        conn.commit()
+        cur.execute("SELECT id, s, at, p, b FROM t WHERE s = ? AND id = ?", (hostile, 1))
+        assert cur.fetchall() == [
+            (1, hostile, datetime.datetime(2026, 1, 2, 3, 4, 5), Decimal("2.50"), b"\xff\x00")
+        ]
+        cur.execute("SELECT COUNT(*) FROM t WHERE s = ?", ("it's",))
+        assert cur.fetchall() == [(0,)]
+        with pytest.raises(mysql.connector.Error) as err:
+            cur.execute("SELECT * FROM nope WHERE id = ?", (1,))
+        assert err.value.errno == 1146
+        cur.close()
+        plain.close()
+    finally:
+        conn.close()
