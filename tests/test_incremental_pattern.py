@@ -77,7 +77,8 @@ def test_create_refresh_drop_every_aggregate_over_a_join(j: Jasmine, database: s
         same(database, "m", AGGREGATES)
         assert show(conn, database)["m"]["Strategy"] == "incremental"
         marks = json.loads(j.row(database, "m")["watermarks"])  # type: ignore[index]
-        assert marks["o.id"]["floor"] == 6 and marks["c.id"]["floor"] == 3
+        assert marks["o.id"]["floor"] == 6
+        assert marks["c.id"]["floor"] == 3
         keys = dicts(conn, "SHOW KEYS FROM m")
         assert [(k["Key_name"], k["Column_name"]) for k in keys] == [("PRIMARY", "region")]
         writes(
@@ -245,13 +246,15 @@ def test_refusals_name_the_obstacle(j: Jasmine, database: str) -> None:
             "GROUP BY v",
         )  # fmt: skip
         assert code == 1235 or "incremental" in message
-        assert "no auto-increment key" in message and "snapshot" in message
+        assert "no auto-increment key" in message
+        assert "snapshot" in message
         schema(conn)
         code, message = fails(
             conn, "CREATE MATERIALIZATION m USING incremental AS "
             "SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS r FROM o",
         )  # fmt: skip
-        assert "ROW_NUMBER()" in message and "line 1" in message
+        assert "ROW_NUMBER()" in message
+        assert "line 1" in message
         code, message = fails(
             conn, "CREATE MATERIALIZATION m USING incremental WITH (watermark = 'nope') AS "
             "SELECT cid, COUNT(*) AS n FROM o GROUP BY cid",
