@@ -32,7 +32,7 @@ DECIMAL values (`price * quantity`) is done in double precision and is exact onl
 rounding to the result's scale, which holds while the result has at most 15 significant digits.
 
 >>> to_sqlite("SELECT id FROM t WHERE price > 1.5 LIMIT 2", "shop")
-['SELECT id FROM "shop.t" AS t WHERE price > 1.5 LIMIT 2']
+['SELECT id FROM "shop.t" AS "t" WHERE price > 1.5 LIMIT 2']
 >>> to_sqlite("SELECT SUM(price) FROM shop.orders o", None)
 ['SELECT JASMINE_SUM(price) FROM "shop.orders" AS o']
 >>> sqlite_name("shop", "orders")
