@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -185,9 +186,11 @@ def answer_command(session: EmbeddedSession, statement: exp.Command) -> Rows:
         and upper[0] in ("COLLATION", "VARIABLES", "DATABASES", "TABLES", "STATUS")
         and ("WHERE" in upper)
     ):
-        where = sqlglot.parse_one(
-            "SELECT 1 WHERE " + text.split(" ", 1)[1].split(None, 1)[1], read="mysql"
-        ).args.get("where")
+        condition = text.split(" ", 1)[1].split(None, 1)[1]
+        # column names of SHOW output that sqlglot reads as keywords: quoted
+        condition = re.sub(r"(?<![`'\w])(Collation|Charset|Default|Id)(?![`'\w])", r"`\1`",
+                           condition)  # fmt: skip
+        where = sqlglot.parse_one("SELECT 1 WHERE " + condition, read="mysql").args.get("where")
         return answer(session, exp.Show(this=upper[0], where=where))
     if upper and upper[0] in ("KEYS", "INDEXES", "INDEX") and len(words) >= 3:
         table = words[2]
