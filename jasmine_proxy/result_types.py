@@ -244,7 +244,8 @@ def _arith(
         return ColumnType(DECIMAL, scale)
     if left.code in _INT_CODES and right.code in _INT_CODES:
         literal = all(isinstance(x, (exp.Literal, exp.Neg)) for x in (node.this, node.expression))
-        return ColumnType(LONG if literal else LONGLONG)
+        small = literal and LONGLONG not in (left.code, right.code)
+        return ColumnType(LONG if small else LONGLONG)
     if left.code in (DATE, DATETIME, TIMESTAMP) or right.code in (DATE, DATETIME, TIMESTAMP):
         return ColumnType(LONGLONG)
     return None

@@ -443,6 +443,11 @@ def _function(node: exp.Expression) -> exp.Expression:
     if isinstance(node, (exp.Sum, exp.Avg)) and not isinstance(node.parent, exp.Window):
         name = "jasmine_sum" if isinstance(node, exp.Sum) else "jasmine_avg"
         return _call(name, node.this)
+    if isinstance(node, (exp.Concat, exp.ConcatWs)):
+        for arg in node.expressions:  # CONCAT(1.50) is '1.50' on MySQL, as written
+            if isinstance(arg, exp.Literal) and not arg.is_string:
+                arg.replace(exp.Literal.string(arg.this))
+        return node
     if isinstance(node, exp.Count) and isinstance(node.this, exp.Distinct):
         args = node.this.expressions
         if len(args) > 1:  # COUNT(DISTINCT a, b): SQLite counts one expression
