@@ -5,7 +5,10 @@ in a subprocess (no MariaDB involved), with pymysql, mysql-connector-python, SQL
 from __future__ import annotations
 
 import datetime
+import os
+import signal
 import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from decimal import Decimal
@@ -17,7 +20,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from tests.support import Proxy, RawClient, rows
+from tests.support import ROOT, Proxy, RawClient, rows
 
 
 @pytest.fixture(scope="module")
@@ -367,3 +370,51 @@ def test_prepared_statements_bind_every_type(server: Proxy, db: str) -> None:
         plain.close()
     finally:
         conn.close()
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--backend", "sqlite:////nonexistent-dir/x.db"], 71, "cannot use the database file"),
+        (["--backend", "sqlite:///x.db", "--workers", "2"], 64, "--workers must be 1"),
+        (["--backend", "sqlite:///x.db", "--tls-cert", "c", "--tls-key", "k"], 64, "--tls-cert"),
+        (["--backend", "sqlite://"], 64, "names no database file"),
+    ],
+)
+def test_start_up_failures_are_one_line(args: list[str], code: int, message: str) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "jasmine_proxy", "serve", "--port", "0", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == code, out.stderr
+    assert out.stderr.count("\n") == 1, out.stderr
+    assert message in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_serve_without_backend_uses_jasmine_db_here(tmp_path: Path) -> None:
+    """No --backend and no JASMINE_BACKEND: `jasmine.db` in the working directory."""
+    env = {k: v for k, v in os.environ.items() if k != "JASMINE_BACKEND"}
+    env["PYTHONPATH"] = str(ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jasmine_proxy", "serve", "--port", "0"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        assert "listening on 127.0.0.1:" in line, line
+        assert "serving sqlite:///jasmine.db" in line
+        port = int(line.split("listening on 127.0.0.1:")[1].split(",")[0])
+        with pymysql.connect(host="127.0.0.1", port=port, user="root") as conn:
+            rows(conn, "CREATE DATABASE here")
+        assert (tmp_path / "jasmine.db").exists()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(15) == 0
