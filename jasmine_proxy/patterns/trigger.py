@@ -378,10 +378,9 @@ class Builder:
         if not sets:  # nothing to combine (a key of no stored column): keep the row
             q = _sql(_id(self.keys[0]))
             sets.append(f"{mine}{q} = {mine}{q}")
-        locked = f"{_sql(delta)} LOCK IN SHARE MODE"
         names = ", ".join(_sql(_id(c)) for c in columns)
-        return (
-            f"INSERT INTO {target} ({names}) SELECT * FROM ({locked}) AS {_sql(_id(DELTA))} "
+        return (  # the data table's columns named in full: no clash with the sources' names
+            f"INSERT INTO {target} ({names}) {_sql(delta)} LOCK IN SHARE MODE "
             f"ON DUPLICATE KEY UPDATE {', '.join(sets)}"
         )
 
