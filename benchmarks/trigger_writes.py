@@ -140,7 +140,7 @@ def main() -> None:
             print(
                 f"{verb:6} median latency: {a:7.0f} us without, {b_:7.0f} us with ({b_ / a:.2f}x)"
             )
-        rates = {"plain": [], "orders": []}
+        rates: dict[str, list[float]] = {"plain": [], "orders": []}
         for table in ("plain", "orders", "orders", "plain"):
             rates[table].append(throughput(table, 3.0))
         a, b_ = statistics.mean(rates["plain"]), statistics.mean(rates["orders"])
