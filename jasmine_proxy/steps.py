@@ -254,7 +254,8 @@ class Steps:
         fence: int,
     ) -> Outcome:
         duration = int((time.monotonic() - clock) * 1000)
-        message = str(exc)
+        # SQLAlchemy's text keeps the backend's error and the statement; its link is noise
+        message = str(exc).split("\n(Background on this error at: ")[0]
         if isinstance(exc, Drifted):
             after = self.catalog.save(
                 replace(m, step=None, health="drifted", last_error=None), fence
