@@ -213,6 +213,12 @@ def test_resume_after_failure_goes_back_as_far_as_the_objects_allow(
         assert row is not None
         assert (row["failed_from"], row["health"]) == ("live", "failing")
         assert row["last_error"].startswith("refresh: ")
+        # the backend's own error and the statement that got it, without SQLAlchemy's link
+        shown = show(conn, database)["m"]["Last_error"]
+        assert "1146" in shown
+        assert "CREATE TABLE" in shown
+        assert "sqlalche.me" not in shown
+        assert "sqlalche.me" not in j.events(database, "m")[-1]["error"]
         run(conn, "DROP TABLE m")  # what a person might do while repairing it
         rep = report(conn, "ALTER MATERIALIZATION m STEP resume")
         assert rep[("after", "transition")] == "failed -> verified"
