@@ -321,9 +321,8 @@ class Builder:
         keys = delta.copy()
         wanted = set(self.keys)
         keys.set("expressions", [e for e in keys.expressions if e.alias in wanted] + (extra or []))
-        if extra is None:
+        if extra is None:  # no GROUP BY, no DISTINCT: the optimizer merges the derived table
             keys.set("group", None)
-            keys.set("distinct", exp.Distinct())
         on = " AND ".join(f"{_sql(_col(k, DATA))} = {_sql(_col(k, DELTA))}" for k in self.keys)
         return (
             f"{self.data.sql()} AS {_sql(_id(DATA))} JOIN ({_sql(keys)}) AS {_sql(_id(DELTA))} "
