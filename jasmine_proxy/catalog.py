@@ -273,7 +273,8 @@ class Catalog:
         """Lease `m` to run `event`: one winner among every process on the backend (a
         conditional UPDATE judged on affected rows, which holds on Galera too, unlike
         GET_LOCK). `take_over` claims a step whose holder's lease lapsed (it died) instead of
-        an idle one. Returns the lease's fencing counter, or None when someone else holds it."""
+        an idle one. The row must still be as `m` was read (its fence): a claim on stale facts
+        fails. Returns the lease's fencing counter, or None when someone else got there."""
         c = self.mats.c
         stamp = now()
         if take_over:
@@ -285,7 +286,7 @@ class Catalog:
         with self.engine.begin() as conn:
             result = conn.execute(
                 sa.update(self.mats)
-                .where(c.id == m.id, free)
+                .where(c.id == m.id, c.fence == m.fence, free)
                 .values(
                     step=event,
                     updated=stamp,
@@ -294,9 +295,7 @@ class Catalog:
                     fence=c.fence + 1,
                 )
             )
-            if result.rowcount != 1:
-                return None
-            return int(conn.execute(sa.select(c.fence).where(c.id == m.id)).scalar_one())
+            return m.fence + 1 if result.rowcount == 1 else None
 
     def holder(self, m: Materialization) -> str | None:
         """Who holds (or last held, if it died) the lease on `m`'s running step."""
