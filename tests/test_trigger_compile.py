@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -132,5 +133,6 @@ def test_not_on_the_embedded_backend_yet() -> None:
     d = define(GROUPED)
     if "backend" not in patterns.Definition.__dataclass_fields__:
         pytest.skip("definitions do not say their backend in this version")
+    embedded: dict[str, Any] = {"backend": "sqlite"}
     with pytest.raises(NotMaintainable, match="not supported on the embedded backend yet"):
-        compiler.compile_plan(replace(d, **{"backend": "sqlite"}))
+        compiler.compile_plan(replace(d, **embedded))
