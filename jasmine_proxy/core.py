@@ -129,6 +129,9 @@ class Core:
             query = qualify_tables(tree, db=m.default_schema).sql("mysql")
         kind = m.plan.objects[0].kind if m.plan.objects else "TABLE"
         self.backend.verify_as_client(session, m.qualified, query, kind)
+        for owned in m.plan.objects:  # triggers go on the sources: the client may put them there
+            if owned.kind == "TRIGGER":
+                self.backend.require(session, owned.name, "TRIGGER")
 
     def _analyzed(self, d: patterns.Definition) -> patterns.Definition:
         """`d` with the analysis of its query, from the backend's facts about its sources."""

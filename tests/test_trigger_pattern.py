@@ -407,3 +407,27 @@ def test_writes_during_create_are_not_lost(client: pymysql.connections.Connectio
     assert not errors
     assert len(done) > 5  # the writer really ran across the CREATE
     same(client, "m", GROUPED)
+
+
+def test_the_client_needs_the_trigger_privilege(proxy: Proxy, db: str) -> None:
+    """Triggers go on the sources, run by every writer: a client that may only read them and
+    create objects gets MySQL's 1142 for TRIGGER, and nothing is left behind."""
+    name, password = f"jt_{db[-8:]}", "pw-trigger"
+    with direct() as conn:
+        run(
+            conn,
+            f"CREATE USER '{name}'@'%' IDENTIFIED BY '{password}'",
+            f"GRANT SELECT, CREATE, CREATE VIEW, DROP ON `{db}`.* TO '{name}'@'%'",
+        )
+    try:
+        with proxy.connect(user=name, password=password, database=db, autocommit=True) as conn:
+            with pytest.raises(pymysql.err.MySQLError) as denied:
+                create(conn, "m", GROUPED)
+            assert denied.value.args[0] == 1142
+            assert "TRIGGER command denied" in denied.value.args[1]
+            run(conn, "CREATE MATERIALIZATION s USING snapshot AS SELECT id FROM orders")
+        assert triggers(db) == []
+        assert ("m", "VIEW") not in objects(db)
+    finally:
+        with direct() as conn:
+            run(conn, f"DROP USER IF EXISTS '{name}'@'%'")
