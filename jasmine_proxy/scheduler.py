@@ -119,6 +119,9 @@ class Scheduler:
                 work.append((m, event, False))
             else:
                 wait = min(wait, (when - at).total_seconds())
+        # several schedulers see the same due steps: each starts them in its own order, so
+        # they do not all race for the same claims first
+        work.sort(key=lambda w: hash((self.steps.owner, w[0].id)))
         return work, wait
 
     def next_step(self, m: Materialization) -> tuple[str, datetime] | None:
