@@ -2,9 +2,10 @@
 
 Set-up (database ``jasmine_bench_sched`` and its own catalog database
 ``jasmine_bench_sched_catalog`` on the MariaDB at 127.0.0.1:3306, both dropped at the end): 50
-source tables of 200 rows, and N materializations (default 500; `--strategy`, default snapshot), each a GROUP BY over
-one source table, with target lags cycling through 1 s, 2 s, 5 s, 10 s, 30 s and 1 min. A writer
-thread inserts rows into random source tables throughout (about 50 rows/s).
+source tables of 200 rows, and N materializations (default 500; ``--strategy``, default
+snapshot), each a GROUP BY over one source table, with target lags cycling through 1 s, 2 s,
+5 s, 10 s, 30 s and 1 min. A writer thread inserts rows into random source tables throughout
+(about 50 rows/s).
 
 Runs (rows of the report): one ``jasmine-proxy worker`` process, then two, each for a fixed
 time, on the same materializations. While a run lasts, the catalog is sampled every 0.5 s
