@@ -300,7 +300,10 @@ class EmbeddedConnection(Connection):
             if is_extended(sql.encode("utf-8", "replace")[:512]):
                 await self._extended(sql)
                 return
-            outcome = await self.embedded.run(self.engine.execute, sql)
+            quick = self.engine.quick(sql)  # a known point SELECT: no thread hop
+            outcome = (
+                quick if quick is not None else await self.embedded.run(self.engine.execute, sql)
+            )
         except Exception as exc:
             if not isinstance(exc, JasmineError):
                 logger.exception("statement failed unexpectedly: %s", sql[:200])
