@@ -102,9 +102,17 @@ class Helper:
     kind: str
     argument: exp.Expr
 
-    def value(self) -> exp.Expr:
-        """Its value over a set of rows (sign applied by the caller)."""
+    def value(self, per_row: bool = False) -> exp.Expr:
+        """Its value over a set of rows, or (`per_row`) for one row (sign applied by the
+        caller)."""
         arg = self.argument.copy()
+        if per_row and self.kind == "count":
+            one, zero = exp.Literal.number(1), exp.Literal.number(0)
+            return exp.If(this=exp.Is(this=arg, expression=exp.Null()), true=zero, false=one)
+        if per_row and self.kind == "sum":
+            return exp.Coalesce(this=arg, expressions=[exp.Literal.number(0)])
+        if per_row:
+            return arg
         if self.kind == "count":
             return exp.Count(this=arg)
         if self.kind == "sum":
@@ -183,6 +191,12 @@ class Builder:
 
     # -- the pieces of every statement -------------------------------------------------------
 
+    def one(self, alias: str) -> bool:
+        """Whether a row of `alias` is in at most one row of the join: it is the FROM table and
+        every join is on the joined table's key. Its deltas then need no GROUP BY."""
+        first = self.a.sources[0].alias if self.a.sources else None
+        return alias == first and all(j.on_key for j in self.a.joins)
+
     def from_(
         self, alias: str | None = None, row: str | None = None, empty: bool = False
     ) -> exp.Select:
@@ -213,6 +227,7 @@ class Builder:
     ) -> exp.Select:
         """The data table's rows for the query, or (with `alias`, `row`) for one row's delta."""
         select = self.from_(alias, row, empty)
+        per_row = alias is not None and self.one(alias)  # no GROUP BY: no temporary table
         items: list[exp.Expr] = [
             exp.alias_(_encoded(self.nodes[n]), k, quoted=True)
             for n, k in zip(self.key_names, self.keys[: len(self.key_names)], strict=True)
@@ -221,12 +236,14 @@ class Builder:
             items.append(exp.alias_(exp.Literal.string("v"), self.keys[0], quoted=True))
         items += [exp.alias_(self.nodes[n].copy(), n, quoted=True) for n in self.stored]
         if self.grouped:
-            items.append(exp.alias_(_signed(exp.Count(this=exp.Star()), sign), COUNT, quoted=True))
+            count = exp.Literal.number(1) if per_row else exp.Count(this=exp.Star())
+            items.append(exp.alias_(_signed(count, sign), COUNT, quoted=True))
             for h in self.helpers:
-                value = h.value() if h.kind in ("min", "max") else _signed(h.value(), sign)
+                value = h.value(per_row)
+                value = value if h.kind in ("min", "max") else _signed(value, sign)
                 items.append(exp.alias_(value, h.column, quoted=True))
         select.set("expressions", items)
-        if self.grouped and self.key_names:
+        if self.grouped and self.key_names and not per_row:
             select.set(
                 "group", exp.Group(expressions=[self.nodes[n].copy() for n in self.key_names])
             )
@@ -330,8 +347,9 @@ class Builder:
         )
 
     def recompute(self, old: exp.Select, extremes: list[Helper]) -> str:
+        per_row = old.args.get("group") is None and bool(self.key_names)
         removed = [
-            exp.alias_(h.value(), f"{h.column}r", quoted=True) for h in extremes
+            exp.alias_(h.value(per_row), f"{h.column}r", quoted=True) for h in extremes
         ]  # the extreme of the removed rows, per group
         matched = self._matched(old, removed)
         sets = []
