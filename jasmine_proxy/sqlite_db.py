@@ -489,6 +489,37 @@ def valid_date(value: Value) -> int:
     return int(parse_datetime(value) is not None)
 
 
+def field(value: Value, *candidates: Value) -> int:
+    """FIELD(x, a, b, ...): the 1-based position of x among the candidates, 0 if absent."""
+    if value is None:
+        return 0
+    for i, c in enumerate(candidates, start=1):
+        if c is not None and (c == value or _text(c).lower() == _text(value).lower()):
+            return i
+    return 0
+
+
+def find_in_set(value: Value, items: Value) -> int | None:
+    if value is None or items is None:
+        return None
+    parts = _text(items).split(",") if _text(items) else []
+    return parts.index(_text(value)) + 1 if _text(value) in parts else 0
+
+
+def json_unquote(value: Value) -> str | None:
+    import json
+
+    if value is None:
+        return None
+    text = _text(value)
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        try:
+            return str(json.loads(text))
+        except ValueError:
+            return text
+    return text
+
+
 def regexp(pattern: Value, value: Value) -> int | None:
     if pattern is None or value is None:
         return None
@@ -576,6 +607,9 @@ _SCALARS: list[tuple[str, int, Callable[..., Any]]] = [
     ("rpad", 3, rpad),
     ("substring_index", 3, substring_index),
     ("regexp", 2, regexp),
+    ("field", -1, field),
+    ("find_in_set", 2, find_in_set),
+    ("json_unquote", 1, json_unquote),
     ("lower", 1, lambda v: None if v is None else _text(v).lower()),
     ("upper", 1, lambda v: None if v is None else _text(v).upper()),
     ("lcase", 1, lambda v: None if v is None else _text(v).lower()),
