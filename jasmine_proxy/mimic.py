@@ -1,4 +1,7 @@
-"""Every use of mysql-mimic, in one place: encoding Jasmine's own answers.
+"""Every use of mysql-mimic by the relay, in one place: encoding Jasmine's own answers.
+
+(The embedded default is a whole server on mysql-mimic's `Connection`: `mimic_server`, which
+works around the defects below that matter there.)
 
 mysql-mimic 3.0.5 is used for what it does well, packet encoding of result sets, OK and ERR
 packets. Its `Session`/`Connection` command path is *not* used for pass-through, because of
