@@ -378,6 +378,14 @@ class PrivateMariaDB:
             if base is not None:
                 shutil.rmtree(base, ignore_errors=True)
 
+    def restart(self, down_for: float = 0.0) -> None:
+        """Stop the server (SIGTERM, as an operator would), stay down `down_for` seconds, and
+        start it again on the same port and datadir; return once it accepts connections."""
+        self._terminate()
+        time.sleep(down_for)
+        if not self._launch(last_attempt=True):
+            raise PrivateMariaDBError(f"could not restart on port {self.port}")
+
     def __enter__(self) -> PrivateMariaDB:
         self.start()
         return self

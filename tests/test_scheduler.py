@@ -8,6 +8,7 @@ import json
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 import uuid
@@ -267,3 +268,137 @@ def test_alerts_metrics_and_status(
     first = json.loads(alerts.read_text().splitlines()[0])
     assert first["materialization"] == f"{database}.m"
     assert first["target_lag_seconds"] == 3.0
+
+
+# -- faults ---------------------------------------------------------------------------------------
+
+
+def test_a_dropped_or_altered_source_fails_clearly_and_nothing_else(
+    start: Callable[..., Proxy], catalog: str, database: str
+) -> None:
+    proxy = start()
+    with proxy.connect(database=database, autocommit=True) as conn:
+        setup_source(conn)
+        rows(conn, "CREATE TABLE other (id INT PRIMARY KEY, v INT)")
+        rows(conn, "INSERT INTO other VALUES (1, 1)")
+        for name, source in (("dropped", "src"), ("altered", "ctl"), ("fine", "other")):
+            column = "pause" if source == "ctl" else "v"
+            rows(
+                conn,
+                f"CREATE MATERIALIZATION {name} USING snapshot WITH (target_lag = '1 second') "
+                f"AS SELECT SUM({column}) AS total FROM {source}",
+            )
+        rows(conn, "DROP TABLE src")
+        rows(conn, "ALTER TABLE ctl DROP COLUMN pause, ADD COLUMN other INT")
+
+        def state(name: str) -> dict[str, Any]:
+            return show(conn, name)
+
+        assert wait_until(lambda: state("dropped")["State"] == "failed", timeout=20)
+        assert wait_until(lambda: state("altered")["State"] == "failed", timeout=20)
+        dropped, altered = state("dropped"), state("altered")
+        assert dropped["Health"] == "failing"
+        assert "refresh:" in dropped["Last_error"]
+        assert "doesn't exist" in dropped["Last_error"]
+        assert "src" in dropped["Last_error"]
+        assert "Unknown column" in altered["Last_error"]
+        assert "pause" in altered["Last_error"]
+        rows(conn, "INSERT INTO other VALUES (2, 41)")  # the healthy one keeps being refreshed
+        assert wait_until(lambda: rows(conn, "SELECT total FROM fine") == [(42,)], timeout=10)
+        assert state("fine")["Health"] == "ok"
+        # the failed one is left alone until a person acts: fix the source, RESUME
+        rows(conn, "CREATE TABLE src (id INT PRIMARY KEY, g INT, v INT)")
+        rows(conn, "INSERT INTO src VALUES (1, 1, 7)")
+        rows(conn, "ALTER MATERIALIZATION dropped RESUME")
+        assert wait_until(lambda: rows(conn, "SELECT total FROM dropped") == [(7,)], timeout=10)
+        assert state("dropped")["State"] == "live"
+
+
+def test_a_refresh_over_its_timeout_is_cancelled_and_nothing_partial_shows(
+    start: Callable[..., Proxy], catalog: str, database: str
+) -> None:
+    proxy = start("--refresh-timeout", "1")
+    with proxy.connect(database=database, autocommit=True) as conn:
+        setup_source(conn)
+        rows(
+            conn,
+            "CREATE MATERIALIZATION m USING snapshot WITH (target_lag = '1 second') "
+            "AS SELECT s.g, SUM(s.v) AS total, SLEEP(c.pause) AS z FROM src s JOIN ctl c "
+            "GROUP BY s.g, c.pause",
+        )
+        before = rows(conn, "SELECT g, total FROM m ORDER BY g")
+        rows(conn, "UPDATE ctl SET pause = 2")
+        rows(conn, "INSERT INTO src (g, v) VALUES (1, 100)")
+        assert wait_until(lambda: show(conn, "m")["Health"] == "failing", timeout=20)
+        row = show(conn, "m")
+        assert row["State"] == "live"  # a timeout is retried, not a person's problem yet
+        assert "--refresh-timeout" in row["Last_error"]
+        assert rows(conn, "SELECT g, total FROM m ORDER BY g") == before  # the old result
+        assert not rows(conn, "SHOW TABLES LIKE '\\_jasmine\\_%'")  # no half-built shadow
+        rows(conn, "UPDATE ctl SET pause = 0")
+        assert wait_until(lambda: show(conn, "m")["Health"] == "ok", timeout=30)
+        assert rows(conn, "SELECT total FROM m WHERE g = 1") == [(115,)]
+
+
+def test_the_backend_restarting_under_load(tmp_path: Path) -> None:
+    from tests.private_mariadb import PrivateMariaDB, mariadbd_missing
+
+    if mariadbd_missing():
+        pytest.skip(str(mariadbd_missing()))  # conftest makes this loud, and fatal in CI
+    with PrivateMariaDB() as server:
+        server.execute(
+            "CREATE DATABASE shop",
+            "CREATE TABLE shop.src (id INT AUTO_INCREMENT PRIMARY KEY, v INT)",
+            "INSERT INTO shop.src (v) VALUES (1)",
+        )
+        proxy = Proxy(server.url, scheduler=True, env={"JASMINE_LEASE_SECONDS": LEASE})
+        try:
+            with proxy.connect(database="shop", autocommit=True) as conn:
+                rows(
+                    conn,
+                    "CREATE MATERIALIZATION m USING snapshot WITH (target_lag = '2 seconds') "
+                    "AS SELECT COUNT(*) AS n FROM src",
+                )
+            load_errors: list[str] = []
+            stop = threading.Event()
+
+            def load() -> None:  # a client writing through the proxy all along
+                while not stop.is_set():
+                    try:
+                        with proxy.connect(database="shop", autocommit=True) as c:
+                            while not stop.is_set():
+                                rows(c, "INSERT INTO src (v) VALUES (1)")
+                                time.sleep(0.05)
+                    except pymysql.err.MySQLError as exc:
+                        load_errors.append(str(exc.args[0]))
+                        time.sleep(0.2)
+
+            writer = threading.Thread(target=load, daemon=True)
+            writer.start()
+            time.sleep(3)
+            down_at = time.monotonic()
+            server.restart(down_for=5)
+            up_at = time.monotonic()
+            time.sleep(6)
+            stop.set()
+            writer.join(10)
+            assert proxy.proc.poll() is None, proxy.log  # the proxy survived
+            assert load_errors  # the clients saw the outage (2013/2003), as with MariaDB
+            with server.connect() as c, c.cursor() as cur:
+                cur.execute("SELECT started FROM jasmine.events WHERE name = 'm' ORDER BY id")
+                starts = [r[0].timestamp() for r in cur.fetchall()]
+                cur.execute("SELECT COUNT(*) FROM shop.src")
+                count = cur.fetchone()[0]
+            gaps = [b - a for a, b in itertools.pairwise(starts)]
+            assert max(gaps) >= (up_at - down_at) * 0.8  # no refresh while it was down
+            after = time.time() - (time.monotonic() - up_at)
+            assert any(s > after for s in starts), "refreshes did not resume"
+            with proxy.connect(database="shop", autocommit=True) as conn:  # new clients get in
+                row = dict(zip(("Name", "Schema", "Strategy", "State"), rows(
+                    conn, "SHOW MATERIALIZATIONS")[0][:4], strict=True))  # fmt: skip
+                assert row["State"] == "live"
+                assert wait_until(
+                    lambda: rows(conn, "SELECT n FROM m")[0][0] >= count, timeout=10
+                ), proxy.log
+        finally:
+            proxy.stop()
