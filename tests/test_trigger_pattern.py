@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pymysql
 import pytest
@@ -431,3 +431,33 @@ def test_the_client_needs_the_trigger_privilege(proxy: Proxy, db: str) -> None:
     finally:
         with direct() as conn:
             run(conn, f"DROP USER IF EXISTS '{name}'@'%'")
+
+
+def test_hostile_names(proxy: Proxy, make_database: Callable[[], str]) -> None:
+    """Names that need quoting everywhere: schema, tables, columns, aliases, the name itself."""
+    db = make_database()
+    with direct(database=db, autocommit=True) as conn:
+        run(
+            conn,
+            "CREATE TABLE `order``s table` (`the id` INT AUTO_INCREMENT PRIMARY KEY, "
+            "`group` VARCHAR(10), `sum` DECIMAL(8, 2), `a,b` INT)",
+            "INSERT INTO `order``s table` (`group`, `sum`, `a,b`) VALUES "
+            "('x%', 1.5, 1), ('y''', 2, 2), (NULL, NULL, 3)",
+        )
+    query = (
+        "SELECT `group`, COUNT(*) AS `n n`, SUM(`sum`) AS `select`, MAX(`a,b`) AS `m``x` "
+        "FROM `order``s table` AS `t``1` WHERE `group` LIKE '%' OR `group` IS NULL "
+        "GROUP BY `group`"
+    )
+    with proxy.connect(database=db, autocommit=True) as client:
+        run(client, f"CREATE MATERIALIZATION `we!rd ``m` USING trigger AS {query}")
+        with direct(database=db, autocommit=True) as conn:
+            run(
+                conn,
+                "INSERT INTO `order``s table` (`group`, `sum`, `a,b`) VALUES ('x%', 4, 9)",
+                "UPDATE `order``s table` SET `group` = 'y''' WHERE `a,b` = 1",
+                "DELETE FROM `order``s table` WHERE `a,b` = 9",
+            )
+        same(client, "`we!rd ``m`", query)
+        run(client, "DROP MATERIALIZATION `we!rd ``m`")
+    assert triggers(db) == []
