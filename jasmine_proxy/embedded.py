@@ -1462,6 +1462,8 @@ def sqlite_error(exc: sqlite3.Error, statement: exp.Expression) -> JasmineError:
     if m := _NO_FUNCTION.match(message):
         name = m.group(1) or m.group(2)
         return BackendRejected(f"FUNCTION {name} does not exist", 1305, "42000")
+    if "'finalize' method raised error" in message and statement.find(exp.Subquery):
+        return BackendRejected("Subquery returns more than 1 row", 1242, "21000")
     if "database is locked" in message or "database table is locked" in message:
         return BackendRejected(
             "Lock wait timeout exceeded; try restarting transaction", 1205, "HY000"

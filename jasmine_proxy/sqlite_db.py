@@ -66,6 +66,7 @@ def register_functions(conn: sqlite3.Connection) -> None:
     conn.create_aggregate("jasmine_sum", 1, ExactSum)  # type: ignore[arg-type]
     conn.create_aggregate("jasmine_avg", 1, ExactAvg)  # type: ignore[arg-type]
     conn.create_aggregate("jasmine_group_concat", -1, OrderedGroupConcat)  # type: ignore[arg-type]
+    conn.create_aggregate("jasmine_single", 1, SingleRow)  # type: ignore[arg-type]
 
 
 # -- exact decimal aggregates --------------------------------------------------------------
@@ -127,6 +128,27 @@ class ExactAvg(ExactSum):
         if self.total is None or not self.count:
             return None
         return float(self.total / self.count)
+
+
+class SubqueryRows(Exception):
+    """A scalar subquery gave more than one row (MySQL's 1242)."""
+
+
+class SingleRow:
+    """The value of a scalar subquery: NULL for no row, an error for a second row."""
+
+    def __init__(self) -> None:
+        self.rows = 0
+        self.value: Value = None
+
+    def step(self, value: Value) -> None:
+        self.rows += 1
+        self.value = value
+
+    def finalize(self) -> Value:
+        if self.rows > 1:
+            raise SubqueryRows("Subquery returns more than 1 row")
+        return self.value
 
 
 class OrderedGroupConcat:

@@ -260,8 +260,33 @@ def table_for(table: exp.Table, database: str | None) -> tuple[str, str]:
     return db, table.name
 
 
+_AGGREGATES = (exp.AggFunc,)
+
+
+def _single_row_subqueries(node: exp.Expression) -> None:
+    """A scalar subquery must give one row at most (MySQL's 1242); SQLite would take the
+    first. Its value goes through the aggregate `jasmine_single`, which fails on a second row.
+    Subqueries that aggregate, group or limit already give one row and are left alone."""
+    for sub in list(node.find_all(exp.Subquery)):
+        query = sub.this
+        parent = sub.parent
+        if isinstance(parent, (exp.From, exp.Join, exp.In, exp.Exists, exp.Union)) or sub.alias:
+            continue
+        if not isinstance(query, exp.Select) or len(query.selects) != 1:
+            continue
+        if query.args.get("group") or query.args.get("limit") or query.find(*_AGGREGATES):
+            continue
+        if query.args.get("distinct") or query.find(exp.Window):
+            continue
+        projection = query.selects[0]
+        inner = projection.unalias() if isinstance(projection, exp.Alias) else projection
+        call = exp.Anonymous(this="jasmine_single", expressions=[inner.copy()])
+        query.set("expressions", [call])
+
+
 def rewrite(node: exp.Expression, database: str | None) -> exp.Expression:
     """Names and functions of a MySQL expression tree, rewritten for SQLite (in place)."""
+    _single_row_subqueries(node)
     ctes = {cte.alias_or_name.lower() for cte in node.find_all(exp.CTE)}
     for table in list(node.find_all(exp.Table)):
         _rename_table(table, database, ctes)
