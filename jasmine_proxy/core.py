@@ -398,9 +398,13 @@ def _like(pattern: str) -> re.Pattern[str]:
 
 
 def _where(rows: list[tuple[Any, ...]], columns: list[str], where: exp.Expression) -> list[Any]:
-    """SHOW ... WHERE: the condition evaluated over the rows by sqlglot's Python executor."""
-    data = [{c.lower(): _plain(v) for c, v in zip(columns, row, strict=True)} for row in rows]
+    """SHOW ... WHERE: the condition evaluated over the rows by sqlglot's Python executor.
+    Text compares without case, as under MySQL's information_schema collation."""
+    data = [{c.lower(): _folded(v) for c, v in zip(columns, row, strict=True)} for row in rows]
     condition, data_columns = where.copy(), {c.lower() for c in columns}
+    for literal in list(condition.find_all(exp.Literal)):
+        if literal.is_string:
+            literal.replace(exp.Literal.string(literal.this.lower()))
     for column in condition.find_all(exp.Column):
         if column.name.lower() not in data_columns:
             raise BackendRejected(f"Unknown column '{column.name}' in 'WHERE'", 1054, "42S22")
@@ -413,6 +417,11 @@ def _where(rows: list[tuple[Any, ...]], columns: list[str], where: exp.Expressio
         raise WrongValue(f"Incorrect WHERE condition: {exc}") from None
     keep = {tuple(r) for r in result.rows} if data else set()
     return [row for row, d in zip(rows, data, strict=True) if tuple(d.values()) in keep]
+
+
+def _folded(value: Any) -> Any:
+    value = _plain(value)
+    return value.lower() if isinstance(value, str) else value
 
 
 def _plain(value: Any) -> Any:
