@@ -260,6 +260,9 @@ def test_show_materializations_from_like_where(
         f"SHOW MATERIALIZATIONS FROM {database} WHERE Rows >= 5 AND Strategy = 'snapshot'"
     ) == ["m_a"]
     assert names(f"show materializations from {database} where Staleness is null") == ["mxc"]
+    # text compares without case, as in MySQL's SHOW ... WHERE
+    assert names(f"SHOW MATERIALIZATIONS FROM {database} WHERE State = 'DEFINED'") == ["mxc"]
+    assert names(f"SHOW MATERIALIZATIONS FROM {database} WHERE Name = 'M_B'") == ["m_b"]
     assert names(f"SHOW MATERIALIZATIONS FROM {database} WHERE Health = 'ok'") == [
         "m_a",
         "m_b",
