@@ -18,20 +18,25 @@ import re
 import sqlite3
 import threading
 import time as clock
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import sqlglot
 from sqlglot import exp
-from sqlglot.tokens import TokenType
 
 from jasmine_proxy import introspect, result_types, sqlite_db, tabledef, translate
-from jasmine_proxy.errors import BackendRejected, JasmineError, UnsupportedStatement
+from jasmine_proxy.errors import BackendRejected, JasmineError
 from jasmine_proxy.protocol import TextResult
 from jasmine_proxy.result_types import ColumnType
+from jasmine_proxy.sqlite_errors import no_such_table, sqlite_error
+from jasmine_proxy.sqltext import (
+    SELECT,
+    literal_template,
+    projection_names,
+    split_placeholders,
+    sql_literal,
+)
 from jasmine_proxy.translate import quote, unsupported
 
 logging.getLogger("sqlglot").setLevel(logging.ERROR)  # its fallback warnings are ours to raise
@@ -246,9 +251,9 @@ class EmbeddedSession:
         """A SELECT seen before with other literals after WHERE: its translation and result
         types are reused, the literals bound as parameters (parsing, type inference and
         translation cost milliseconds; a point SELECT should not)."""
-        if not _SELECT.match(sql) or "information_schema" in sql.lower():
+        if not SELECT.match(sql) or "information_schema" in sql.lower():
             return None
-        template = _template(sql)
+        template = literal_template(sql)
         if template is None:
             return None
         text, params = template
@@ -1221,75 +1226,6 @@ def _mysql_type_of(t: ColumnType, fallback: str) -> str:
     return names.get(t.code, fallback)
 
 
-def projection_names(statement: exp.Expression, sql: str) -> list[str] | None:
-    """The result column names MySQL gives: alias, column name, or the expression as typed."""
-    if not isinstance(statement, exp.Select):
-        selects = statement.selects if isinstance(statement, exp.Query) else []
-        return [s.alias_or_name for s in selects] or None
-    if any(isinstance(s, exp.Star) or s.is_star for s in statement.selects):
-        return None
-    texts = select_list_texts(sql)
-    out = []
-    for i, s in enumerate(statement.selects):
-        if isinstance(s, exp.Alias):
-            out.append(s.alias)
-        elif isinstance(s, exp.Column):
-            out.append(s.name)
-        elif isinstance(s, exp.Literal) and s.is_string:
-            out.append(s.this)
-        elif texts is not None and len(texts) == len(statement.selects):
-            out.append(texts[i])
-        else:
-            out.append(s.sql("mysql"))
-    return out
-
-
-_SELECT_END = {"FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "UNION", "INTO", "WINDOW",
-               "FOR", "LOCK", "EXCEPT", "INTERSECT"}  # fmt: skip
-_MODIFIERS = {"DISTINCT", "ALL", "DISTINCTROW", "SQL_CALC_FOUND_ROWS", "SQL_NO_CACHE",
-              "SQL_CACHE", "HIGH_PRIORITY", "STRAIGHT_JOIN"}  # fmt: skip
-
-
-def select_list_texts(sql: str) -> list[str] | None:
-    """The select list of the outermost SELECT, split into items as typed."""
-    try:
-        tokens = sqlglot.Dialect.get_or_raise("mysql").tokenize(sql)
-    except Exception:
-        return None
-    depth, started = 0, False
-    items: list[list[Any]] = []
-    current: list[Any] = []
-    for tok in tokens:
-        word = tok.text.upper() if tok.token_type != TokenType.STRING else "'"
-        opens, closes = tok.token_type == TokenType.L_PAREN, tok.token_type == TokenType.R_PAREN
-        if not started:
-            if depth == 0 and word == "SELECT":
-                started = True
-            depth += opens
-            depth -= closes
-            continue
-        if depth == 0 and not current and word in _MODIFIERS:
-            continue
-        if depth == 0 and (word in _SELECT_END or word == ";"):
-            break
-        if depth == 0 and word == ",":
-            items.append(current)
-            current = []
-            continue
-        depth += opens
-        depth -= closes
-        current.append(tok)
-    if current:
-        items.append(current)
-    if not items:
-        return None
-    return [sql[t[0].start : t[-1].end + 1] for t in items if t]
-
-
-def no_such_table(db: str, name: str) -> BackendRejected:
-    return BackendRejected(f"Table '{db}.{name}' doesn't exist", 1146, "42S02")
-
-
 @dataclass
 class _Compiled:
     """A SELECT template: SQLite text with `?` for the literals after WHERE, and its types."""
@@ -1304,47 +1240,6 @@ class _Compiled:
 
 _CACHE: dict[tuple[str, str | None, str], _Compiled] = {}
 _CACHE_SIZE = 512
-_SELECT = re.compile(r"\s*SELECT\s", re.IGNORECASE)
-
-
-def _template(sql: str) -> tuple[str, list[Any]] | None:
-    """`sql` with each number or string literal after WHERE that is compared with `=`, `<`,
-    `>`, `<=`, `>=`, `<>` or `!=` replaced by `?`, and those literals' values."""
-    try:
-        tokens = sqlglot.Dialect.get_or_raise("mysql").tokenize(sql)
-    except Exception:
-        return None
-    out: list[str] = []
-    params: list[Any] = []
-    pos, after_where = 0, False
-    previous: TokenType | None = None
-    for tok in tokens:
-        if tok.token_type == TokenType.WHERE:
-            after_where = True
-        literal = tok.token_type in (TokenType.NUMBER, TokenType.STRING)
-        if after_where and literal and previous in _COMPARED:
-            if tok.token_type == TokenType.NUMBER:
-                if not re.fullmatch(r"\d+", tok.text) or int(tok.text) >= 2**63:
-                    previous = tok.token_type
-                    continue  # decimals and huge numbers stay in the text (types, exactness)
-                params.append(int(tok.text))
-            elif re.match(r"\d{4}-\d\d?-\d\d?$", tok.text):
-                previous = tok.token_type
-                continue  # a date compared with a DATETIME column is padded (translate)
-            else:
-                params.append(tok.text)
-            out.append(sql[pos : tok.start])
-            out.append("?")
-            pos = tok.end + 1
-        previous = tok.token_type
-    out.append(sql[pos:])
-    return "".join(out), params
-
-
-_COMPARED = {TokenType.EQ, TokenType.NEQ, TokenType.GT, TokenType.GTE, TokenType.LT,
-             TokenType.LTE}  # fmt: skip
-
-
 _SAVEPOINT = re.compile(
     r"\s*(SAVEPOINT|RELEASE\s+SAVEPOINT|ROLLBACK\s+(?:WORK\s+)?TO\s+(?:SAVEPOINT\s+)?)"
     r"\s*(`[^`]+`|\w+)\s*;?\s*$",
@@ -1355,141 +1250,3 @@ _PREPARED = re.compile(
     r"(?:\s+(?:FROM|USING)\s+(.*?))?\s*;?\s*$",
     re.IGNORECASE | re.DOTALL,
 )
-
-
-def split_placeholders(sql: str) -> list[str]:
-    """The text around each `?` placeholder (not those inside quotes)."""
-    parts, current, quote_char = [], [], ""
-    for ch in sql:
-        if quote_char:
-            current.append(ch)
-            if ch == quote_char:
-                quote_char = ""
-        elif ch in "'\"`":
-            quote_char = ch
-            current.append(ch)
-        elif ch == "?":
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(ch)
-    parts.append("".join(current))
-    return parts
-
-
-def sql_literal(value: Any) -> str:
-    """A value as a MySQL literal (strings escaped for MySQL's default sql_mode)."""
-    if value is None:
-        return "NULL"
-    if isinstance(value, (int, float, Decimal)):
-        return str(value)
-    if isinstance(value, bytes):
-        return f"x'{value.hex()}'" if value else "''"
-    if isinstance(value, (datetime, date, time, timedelta)):
-        value = str(value)
-    return "'" + str(value).replace("\\", "\\\\").replace("'", "''") + "'"
-
-
-_NO_TABLE = re.compile(r"no such table: (?:main\.|temp\.)?(.+)")
-_UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)")
-_NOT_NULL = re.compile(r"NOT NULL constraint failed: (.+)")
-_NO_COLUMN = re.compile(r"no such column: (.+)")
-_EXISTS = re.compile(r'(?:table|view|index) "?(.+?)"? already exists')
-_CHECK = re.compile(r"CHECK constraint failed: jasmine:(\d+):(.+)")
-_CHECK_MESSAGES = {
-    1406: "Data too long for column '{}' at row 1",
-    1366: "Incorrect value for column '{}' at row 1",
-    1264: "Out of range value for column '{}' at row 1",
-    1292: "Incorrect datetime value for column '{}' at row 1",
-}
-_CHECK_STATES = {1406: "22001", 1366: "22007", 1264: "22003", 1292: "22007"}
-_NO_COLUMN_NAMED = re.compile(r"has no column named (.+)$")
-_COUNT = re.compile(r"has \d+ columns but \d+ values were supplied|\d+ values for \d+ columns")
-_AMBIGUOUS = re.compile(r"ambiguous column name: (.+)")
-_DUP_COLUMN = re.compile(r"duplicate column name: (.+)")
-_NO_FUNCTION = re.compile(r"no such function: (\w+)|wrong number of arguments to function (\w+)")
-
-
-def sqlite_error(exc: sqlite3.Error, statement: exp.Expression) -> JasmineError:
-    """The MySQL error for a SQLite failure of `statement`."""
-    message = str(exc)
-    if m := _NO_TABLE.match(message):
-        full = m.group(1)
-        if full.startswith("information_schema."):
-            return BackendRejected(f"Unknown table '{full}'", 1109, "42S02")
-        if "." in full:
-            db, _, name = full.partition(".")
-            return no_such_table(db, name)
-        return BackendRejected(f"Table '{full}' doesn't exist", 1146, "42S02")
-    if m := _UNIQUE.match(message):
-        return _duplicate(m.group(1))
-    if m := _CHECK.match(message):
-        code, column = int(m.group(1)), m.group(2)
-        return BackendRejected(_CHECK_MESSAGES[code].format(column), code, _CHECK_STATES[code])
-    if m := _NO_COLUMN_NAMED.search(message):
-        return BackendRejected(f"Unknown column '{m.group(1)}' in 'field list'", 1054, "42S22")
-    if _COUNT.search(message):
-        return BackendRejected("Column count doesn't match value count at row 1", 1136, "21S01")
-    if m := _AMBIGUOUS.match(message):
-        column = m.group(1).rsplit(".", 1)[-1]
-        return BackendRejected(f"Column '{column}' in field list is ambiguous", 1052, "23000")
-    if message.startswith("misuse of aggregate"):
-        return BackendRejected("Invalid use of group function", 1111, "HY000")
-    if m := _DUP_COLUMN.match(message):
-        return BackendRejected(f"Duplicate column name '{m.group(1)}'", 1060, "42S21")
-    if "sub-select returns" in message or "row value misused" in message:
-        return BackendRejected("Operand should contain 1 column(s)", 1241, "21000")
-    if m := _NOT_NULL.match(message):
-        column = m.group(1).rsplit(".", 1)[-1]
-        return BackendRejected(f"Column '{column}' cannot be null", 1048, "23000")
-    if m := _NO_COLUMN.match(message):
-        column = m.group(1).rsplit(".", 1)[-1] if "." in m.group(1) else m.group(1)
-        where = "field list" if isinstance(statement, exp.Query) else "where clause"
-        return BackendRejected(f"Unknown column '{column}' in '{where}'", 1054, "42S22")
-    if "FOREIGN KEY constraint failed" in message:
-        if isinstance(statement, (exp.Delete, exp.Drop, exp.Update)):
-            return BackendRejected(
-                "Cannot delete or update a parent row: a foreign key constraint fails",
-                1451,
-                "23000",
-            )
-        return BackendRejected(
-            "Cannot add or update a child row: a foreign key constraint fails", 1452, "23000"
-        )
-    if m := _EXISTS.search(message):
-        name = m.group(1).split(".", 1)[-1]
-        return BackendRejected(f"Table '{name}' already exists", 1050, "42S01")
-    if m := _NO_FUNCTION.match(message):
-        name = m.group(1) or m.group(2)
-        return BackendRejected(f"FUNCTION {name} does not exist", 1305, "42000")
-    if "'finalize' method raised error" in message and statement.find(exp.Subquery):
-        return BackendRejected("Subquery returns more than 1 row", 1242, "21000")
-    if "database is locked" in message or "database table is locked" in message:
-        return BackendRejected(
-            "Lock wait timeout exceeded; try restarting transaction", 1205, "HY000"
-        )
-    if "Unknown system variable" in message:
-        name = message.split("'")[1] if "'" in message else message
-        return BackendRejected(f"Unknown system variable '{name}'", 1193, "HY000")
-    if "may not be modified" in message or "cannot modify" in message:
-        return BackendRejected(message, 1288, "HY000")
-    if isinstance(exc, sqlite3.OperationalError) and "syntax error" in message:
-        return UnsupportedStatement(f"not supported on the embedded backend: {message}")
-    if "integer overflow" in message or "too big" in message:
-        return BackendRejected(f"Out of range value: {message}", 1264, "22003")
-    return BackendRejected(f"{message}", 1105, "HY000")
-
-
-def _duplicate(columns: str) -> BackendRejected:
-    """1062 for a UNIQUE failure on `db.t.a, db.t.b`: the key's MySQL name."""
-    parts = [c.strip() for c in columns.split(",")]
-    cols = [p.rsplit(".", 1)[-1] for p in parts]
-    table = parts[0].rsplit(".", 1)[0] if parts else ""
-    key = "PRIMARY" if len(cols) == 1 else "a unique key"
-    hook = _KEY_NAMER.get("namer")
-    if hook is not None:
-        key = hook(table, cols) or key
-    return BackendRejected(f"Duplicate entry for key '{key}'", 1062, "23000")
-
-
-_KEY_NAMER: dict[str, Callable[[str, list[str]], str | None]] = {}

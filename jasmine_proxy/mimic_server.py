@@ -57,19 +57,12 @@ from mysql_mimic.variables import SYSTEM_VARIABLES, GlobalVariables, SessionVari
 
 from jasmine_proxy import protocol
 from jasmine_proxy.config import Settings
-from jasmine_proxy.embedded import (
-    SERVER_VERSION,
-    EmbeddedSession,
-    Ok,
-    Outcome,
-    Rows,
-    split_placeholders,
-    sql_literal,
-)
+from jasmine_proxy.embedded import SERVER_VERSION, EmbeddedSession, Ok, Outcome, Rows
 from jasmine_proxy.errors import BackendRejected, JasmineError, mysql_error
 from jasmine_proxy.extended import ClientSession, Executor
 from jasmine_proxy.intercept import is_extended
 from jasmine_proxy.mimic import encode_result
+from jasmine_proxy.sqltext import split_placeholders, sql_literal
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
