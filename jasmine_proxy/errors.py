@@ -168,6 +168,10 @@ def mysql_error(exc: BaseException) -> MysqlErrorInfo:
     """The MySQL error a client sees for `exc`; anything unexpected is a generic 1105."""
     if isinstance(exc, JasmineError):
         return MysqlErrorInfo(exc.code, exc.sqlstate, str(exc))
+    driver = getattr(exc, "orig", None)  # a database driver's error wrapped by SQLAlchemy
+    args = getattr(driver, "args", ())
+    if len(args) >= 2 and isinstance(args[0], int):  # the backend's own code and message,
+        return MysqlErrorInfo(args[0], "HY000", str(args[1]))  # not the statement and its link
     return MysqlErrorInfo(1105, "HY000", f"Jasmine internal error: {type(exc).__name__}: {exc}")
 
 
