@@ -169,7 +169,7 @@ def mysql_error(exc: BaseException) -> MysqlErrorInfo:
     if isinstance(exc, JasmineError):
         return MysqlErrorInfo(exc.code, exc.sqlstate, str(exc))
     driver = getattr(exc, "orig", None)  # a database driver's error wrapped by SQLAlchemy
-    args = getattr(driver, "args", ())
+    args: tuple[object, ...] = getattr(driver, "args", ())
     if len(args) >= 2 and isinstance(args[0], int):  # the backend's own code and message,
         return MysqlErrorInfo(args[0], "HY000", str(args[1]))  # not the statement and its link
     return MysqlErrorInfo(1105, "HY000", f"Jasmine internal error: {type(exc).__name__}: {exc}")
