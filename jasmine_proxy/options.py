@@ -24,7 +24,7 @@ from jasmine_proxy.errors import UnknownOption, WrongValue
 
 UNITS: Final = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800}
 _INTERVAL = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(second|minute|hour|day|week)s?\s*", re.IGNORECASE)
-_COLUMNS = re.compile(r"\s*[^\s,]+(\s*,\s*[^\s,]+)*\s*")
+_COLUMN = re.compile(r"\s*(?:`((?:[^`]|``)+)`|([^\s,`][^\s,]*))\s*(,|$)")
 
 DEFAULT_TARGET_LAG: Final = 60.0
 BUILD_MODES: Final = ("immediate", "deferred")
@@ -56,10 +56,34 @@ def _interval(name: str) -> Callable[[str], str]:
     return lambda text: interval_text(seconds(text, name))
 
 
-def _columns(text: str) -> str:
-    if not _COLUMNS.fullmatch(text):
+def column_list(text: str) -> list[str]:
+    """`'a, b'` or `'a, `b c`'` (backticks for names with spaces, commas or backticks) as
+    names; `WrongValue` for anything else.
+
+    >>> column_list("id, `order date`, `a``b`")
+    ['id', 'order date', 'a`b']
+    """
+    names, pos = [], 0
+    while pos < len(text):
+        match = _COLUMN.match(text, pos)
+        if not match or (match.group(3) == "," and match.end() == len(text)):
+            raise WrongValue(
+                f"Incorrect unique_key value: '{text}' (expected 'column' or 'a, b'; "
+                "backticks around a name with spaces or commas)"
+            )
+        names.append(match.group(1).replace("``", "`") if match.group(1) else match.group(2))
+        pos = match.end()
+    if not names:
         raise WrongValue(f"Incorrect unique_key value: '{text}' (expected 'column' or 'a, b')")
-    return ", ".join(part.strip().strip("`") for part in text.split(","))
+    return names
+
+
+def _quoted(name: str) -> str:
+    return name if re.fullmatch(r"[^\s,`][^\s,]*", name) else "`" + name.replace("`", "``") + "`"
+
+
+def _columns(text: str) -> str:
+    return ", ".join(_quoted(name) for name in column_list(text))
 
 
 def _column(text: str) -> str:
@@ -107,7 +131,7 @@ class Options:
     @property
     def unique_key(self) -> tuple[str, ...] | None:
         text = self.given.get("unique_key")
-        return None if text is None else tuple(text.split(", "))
+        return None if text is None else tuple(column_list(text))
 
     @property
     def watermark(self) -> str | None:

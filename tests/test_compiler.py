@@ -56,7 +56,6 @@ def test_schema_comes_from_the_name_or_the_current_database() -> None:
     ("clause", "error", "code"),
     [
         ("USING nightly", UnknownStrategy, 1286),
-        ("USING incremental", UnknownStrategy, 1286),
         ("USING view WITH (target_lag = '1 minute')", UnknownOption, 1911),
         ("WITH (colour = 'blue')", UnknownOption, 1911),
         ("WITH (target_lag = 'soon')", WrongValue, 1525),

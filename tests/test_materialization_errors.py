@@ -356,15 +356,7 @@ def test_hostile_schema_name(j: Jasmine, hostile_schema: str) -> None:
         ("a\\b", "'a\\\\b'"),
         ('a"b', "'a\"b'"),
         ("a`b", "'a`b'"),
-        pytest.param(
-            "x y",
-            "'`x y`'",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="BUG: unique_key cannot name a column with a space, even backticked "
-                "(options._COLUMNS splits on whitespace): 1525",
-            ),
-        ),
+        ("x y", "'`x y`'"),
     ],
 )
 def test_hostile_option_values(
