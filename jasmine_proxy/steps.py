@@ -256,6 +256,15 @@ class Steps:
         duration = int((time.monotonic() - clock) * 1000)
         # SQLAlchemy's text keeps the backend's error and the statement; its link is noise
         message = str(exc).split("\n(Background on this error at: ")[0]
+        if _code(exc) == 1049:  # ER_BAD_DB_ERROR: its database was dropped, and it with it
+            self.catalog.remove(m)
+            event_id = self.catalog.record(
+                m, event, started, to_state="dropped", duration_ms=duration,
+                error=f"its database {m.schema} was dropped: {message}",
+            )  # fmt: skip
+            logger.warning("step %s", logfmt(materialization=m.qualified, event=event,
+                                             to_state="dropped", error=message))  # fmt: skip
+            return Outcome(event, m, None, event_id, duration, None, exc)
         if isinstance(exc, Drifted):
             after = self.catalog.save(
                 replace(m, step=None, health="drifted", last_error=None), fence
@@ -332,6 +341,14 @@ def _process(holder: str) -> int | None:
     """The backend process id a lease holder noted (`... process=<id>`), if any."""
     match = re.search(r"process=(\d+)$", holder)
     return int(match.group(1)) if match else None
+
+
+def _code(exc: Exception) -> int | None:
+    """The backend's error code behind `exc`, if it is a backend error."""
+    if isinstance(exc, BackendRejected):
+        return exc.code
+    args: tuple[Any, ...] = getattr(getattr(exc, "orig", None), "args", ())
+    return args[0] if args and isinstance(args[0], int) else None
 
 
 def _transient(exc: Exception) -> bool:

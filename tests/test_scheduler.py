@@ -402,3 +402,28 @@ def test_the_backend_restarting_under_load(tmp_path: Path) -> None:
                 ), proxy.log
         finally:
             proxy.stop()
+
+
+def test_a_dropped_database_takes_its_materializations_with_it(
+    start: Callable[..., Proxy], catalog: str, make_database: Callable[[], str]
+) -> None:
+    doomed = make_database()
+    proxy = start()
+    with proxy.connect(database=doomed, autocommit=True) as conn:
+        setup_source(conn)
+        rows(
+            conn,
+            "CREATE MATERIALIZATION m USING snapshot WITH (target_lag = '1 second') "
+            "AS SELECT g, SUM(v) AS total FROM src GROUP BY g",
+        )
+        rows(conn, f"DROP DATABASE `{doomed}`")
+
+    def recorded() -> list[tuple[Any, ...]]:
+        with direct() as c, c.cursor() as cur:
+            cur.execute(f"SELECT name FROM `{catalog}`.materializations")
+            return list(cur.fetchall())
+
+    assert wait_until(lambda: not recorded(), timeout=15), proxy.log
+    last = events(catalog, "m")[-1]
+    assert last["to_state"] == "dropped"
+    assert "was dropped" in last["error"]
