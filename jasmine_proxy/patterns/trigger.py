@@ -25,11 +25,15 @@ restricted to the left rows that match OLD or NEW. Grouped queries upsert the de
 whose count reached 0, and when a removed value was a group's MIN or MAX, recompute that
 extreme from the sources for that group alone. Queries without GROUP BY delete the output rows
 that OLD produced and insert those NEW produces. An UPDATE that changes no column the query
-reads does nothing. The reads inside the triggers are locking reads (LOCK IN SHARE MODE and
-InnoDB's own rules for INSERT ... SELECT), so concurrent writers see each other's committed
-rows and never lose an update; conflicting writers may instead get a deadlock error (1213) and
-retry, as InnoDB applications do. SUM and AVG over FLOAT/DOUBLE are exact only up to the
-rounding of floating-point addition in a different order.
+reads does nothing. Every read inside the triggers is a locking read (LOCK IN SHARE MODE), so
+it sees the latest committed rows whatever the writer's isolation level, and concurrent writers
+never lose each other's changes; conflicting writers may instead get a deadlock error (1213)
+and retry, as InnoDB applications do. A row of the FROM table that is in at most one row of the
+join (every join on the joined table's key) gets per-row deltas without GROUP BY.
+
+Limits. SUM and AVG over FLOAT/DOUBLE are exact only up to the rounding of floating-point
+addition done in another order. GROUP BY a case-insensitive string shows the spelling of the
+group's first row seen, which a fresh run may spell otherwise ('North' or 'north').
 
 Creating without losing writes. The triggers are created first, writing into the (empty) table;
 CREATE TRIGGER waits for the open transactions that wrote the table, so from then on every
@@ -42,8 +46,9 @@ triggers wrote before it are replaced, and every write after it is a delta on th
 the table; the user's own triggers on the same tables and events are left alone, and Jasmine's
 are created to FOLLOW the table's last user trigger, so the user's run first.
 
-Limits: a statement that writes a source while reading the materialization (INSERT INTO src
-SELECT ... FROM name) is refused by MariaDB (1442), as for any trigger.
+A statement that writes a source while reading the materialization (INSERT INTO src SELECT
+... FROM name) is refused by MariaDB (1442), as for any trigger. Creating the triggers needs the
+client's TRIGGER privilege on the sources' schemas (checked at verify).
 
 >>> from jasmine_proxy.patterns import PATTERNS
 >>> sorted(PATTERNS["trigger"].options)
@@ -342,7 +347,8 @@ class Builder:
             keys.set("group", None)
         on = " AND ".join(f"{_sql(_col(k, DATA))} = {_sql(_col(k, DELTA))}" for k in self.keys)
         return (
-            f"{self.data.sql()} AS {_sql(_id(DATA))} JOIN ({_sql(keys)}) AS {_sql(_id(DELTA))} "
+            f"{self.data.sql()} AS {_sql(_id(DATA))} "
+            f"JOIN ({_sql(keys)} LOCK IN SHARE MODE) AS {_sql(_id(DELTA))} "
             f"ON {on}"
         )
 
@@ -366,7 +372,7 @@ class Builder:
             fresh.set("expressions", [h.value()])
             sets.append(
                 f"{_sql(current)} = IF({_sql(gone)} {compare} {_sql(current)} "
-                f"OR {_sql(current)} IS NULL, ({_sql(fresh)}), {_sql(current)})"
+                f"OR {_sql(current)} IS NULL, ({_sql(fresh)} LOCK IN SHARE MODE), {_sql(current)})"
             )
         return f"UPDATE {matched} SET {', '.join(sets)}"
 
