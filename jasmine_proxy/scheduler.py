@@ -9,6 +9,8 @@ the steps that are due:
   before `fresh_as_of + target_lag`, so it starts at `fresh_as_of + target_lag - expected
   duration - margin`;
 * the take-over of a step whose holder died (its lease lapsed), run again to converge;
+* a `check` (drift detection) now and then for patterns that maintain their result change by
+  change (incremental, trigger, window_join), every max(5 min, 10 x target_lag);
 * after a failure, the same step again with exponential backoff (1 s, 2 s, 4 s ... 5 min); a
   failure that needs a person has moved the materialization to `failed`, which is not scheduled
   until someone RESUMEs it.
@@ -40,6 +42,10 @@ from jasmine_proxy.steps import Steps
 logger = logging.getLogger(__name__)
 
 MAX_BACKOFF = 300.0
+#: strategies whose result is maintained change by change, so it can drift from the query: the
+#: scheduler runs `check` on them every max(CHECK_EVERY, 10 x target_lag) seconds
+CHECKED = frozenset({"incremental", "trigger", "window_join"})
+CHECK_EVERY = 300.0
 
 
 @dataclass
@@ -58,6 +64,8 @@ class Scheduler:
     durations: dict[int, float] = field(default_factory=dict)  # last refresh, seconds
     alerts: Alerts = field(default_factory=lambda: Alerts(None))
     known: dict[int, Materialization] = field(default_factory=dict)  # the last catalog read
+    checked: dict[int, datetime] = field(default_factory=dict)  # last drift check, this process
+    started: datetime = field(default_factory=now)
     _wake: trio.Event = field(default_factory=trio.Event)
 
     async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
@@ -131,14 +139,21 @@ class Scheduler:
             return "verify", m.created
         if m.state == "verified":
             return "create", m.updated
-        if m.state != "live" or not m.plan.ops("refresh"):
-            return None  # paused, failed, or nothing to refresh (a view)
-        if m.fresh_as_of is None:
-            return "refresh", m.updated
+        if m.state != "live":
+            return None  # paused, or failed: a person's move
         lag = m.options.target_lag
-        expected = self.durations.get(m.id, 0.0)
-        margin = 0.05 + 0.1 * lag + 0.5 * expected
-        return "refresh", m.fresh_as_of + timedelta(seconds=max(0.0, lag - expected - margin))
+        due: list[tuple[str, datetime]] = []
+        if m.plan.ops("refresh") and m.fresh_as_of is None:
+            due.append(("refresh", m.updated))
+        elif m.plan.ops("refresh") and m.fresh_as_of is not None:
+            expected = self.durations.get(m.id, 0.0)
+            margin = 0.05 + 0.1 * lag + 0.5 * expected
+            start = m.fresh_as_of + timedelta(seconds=max(0.0, lag - expected - margin))
+            due.append(("refresh", start))
+        if m.strategy in CHECKED:  # drift: maintained incrementally, compared now and then
+            last = self.checked.get(m.id, self.started)
+            due.append(("check", last + timedelta(seconds=max(CHECK_EVERY, 10 * lag))))
+        return min(due, key=lambda d: d[1]) if due else None
 
     def next_event(self, m: Materialization, at: datetime) -> str | None:
         """The event due for `m` at `at`, if any."""
@@ -173,6 +188,8 @@ class Scheduler:
                 self.backoff.pop(m.id, None)
                 if event in ("refresh", "create", "rebuild"):
                     self.durations[m.id] = trio.current_time() - clock
+                if event in ("check", "create", "rebuild"):
+                    self.checked[m.id] = now()
         finally:
             self.running.discard(m.id)
             self._wake.set()
