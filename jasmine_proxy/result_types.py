@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from typing import Any
@@ -88,6 +88,27 @@ def from_mysql_type(mysql: str) -> ColumnType:
     if base in ("text", "tinytext", "mediumtext", "longtext"):
         return ColumnType(BLOB)
     return ColumnType(_BY_NAME.get(base, VAR_STRING), 31 if base in ("double", "float") else 0)
+
+
+@dataclass
+class Ok:
+    """An OK packet's contents."""
+
+    affected_rows: int = 0
+    last_insert_id: int = 0
+    info: str = ""
+    warnings: int = 0
+
+
+@dataclass
+class Rows:
+    """A result set: column names with their MySQL types, and rows of driver-ready values."""
+
+    columns: list[tuple[str, ColumnType]]
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+Outcome = Ok | Rows
 
 
 def _from_datatype(t: exp.DataType, column: bool = False) -> ColumnType | None:
