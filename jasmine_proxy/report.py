@@ -38,8 +38,11 @@ SAMPLE_ROWS = 3
 
 def staleness(m: Materialization, at: datetime | None = None) -> float | None:
     """Seconds since the data was last known current; a live view is always current, and so
-    is a live trigger materialization (its triggers maintain it in every writer's transaction)."""
-    if m.strategy in ("view", "trigger") and m.state == "live":
+    is a live or paused trigger materialization (its triggers maintain it in every writer's
+    transaction; pausing stops only scheduled work, of which it has none)."""
+    if m.strategy == "view" and m.state == "live":
+        return 0.0
+    if m.strategy == "trigger" and m.state in ("live", "paused"):
         return 0.0
     if m.fresh_as_of is None:
         return None
