@@ -114,6 +114,11 @@ def advance(state: dict[str, Any] | None, at: str, high: Any, oldest: str | None
     {'floor': 150, 'marks': [['2024-01-01 10:02:00', 180]]}
     >>> advance(s, "2024-01-01 10:02:00", 180, None)
     {'floor': 180, 'marks': []}
+
+    A timestamp column: a writer open since 10:00:30 writes no older timestamps than that.
+
+    >>> advance(None, "2024-01-01 10:01:00", "2024-01-01 10:00:59", "2024-01-01 10:00:30")
+    {'floor': '2024-01-01 10:00:30', 'marks': [['2024-01-01 10:01:00', '2024-01-01 10:00:59']]}
     """
     previous = state or {}
     marks = [list(m) for m in previous.get("marks", [])] + [[at, encode(high)]]
@@ -121,7 +126,22 @@ def advance(state: dict[str, Any] | None, at: str, high: Any, oldest: str | None
         return {"floor": encode(high), "marks": []}
     usable = [m for m in marks if m[0] <= oldest]
     floor = usable[-1][1] if usable else previous.get("floor")
+    if _temporal(high):  # a writer's timestamps are no older than its start: also a floor
+        bound = min(str(encode(high)), oldest)
+        floor = bound if floor is None else max(str(floor), bound)
     return {"floor": floor, "marks": [m for m in marks if m[0] > oldest]}
+
+
+def _temporal(value: Any) -> bool:
+    if isinstance(value, datetime):
+        return True
+    if not isinstance(value, str):
+        return False
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 # -- EXPLAIN ---------------------------------------------------------------------------------
@@ -171,7 +191,6 @@ def render_refresh(op: IncrementalRefresh, catalog: str) -> list[str]:
         f"{_tuple(p)} IN (SELECT {', '.join(p)} FROM {changed})",
         op.pairs,
     ]
-    target_key = _tuple([quote_name(c) for c in op.key])
     if op.key:
         statements += [
             f"CREATE TEMPORARY TABLE {keys} AS SELECT {', '.join(k)} FROM {op.lineage.sql()} "
@@ -179,15 +198,13 @@ def render_refresh(op: IncrementalRefresh, catalog: str) -> list[str]:
             f"INSERT INTO {keys} VALUES (...)  -- the output keys read above",
             op.recompute,
             f"{op.recompute_null}  -- per output key holding NULL",
-            f"DELETE FROM {op.target.sql()} WHERE {target_key} IN (SELECT {', '.join(k)} FROM "
-            f"{keys})",
+            _delete_joined(op.target, keys, [quote_name(c) for c in op.key], k),
         ]
     else:
         statements += [op.recompute, f"DELETE FROM {op.target.sql()}"]
     statements += [
         f"INSERT INTO {op.target.sql()} VALUES (...)  -- the recomputed rows",
-        f"DELETE FROM {op.lineage.sql()} WHERE {_tuple(p)} IN (SELECT {', '.join(p)} FROM "
-        f"{changed})",
+        _delete_joined(op.lineage, changed, p, p),
         f"INSERT INTO {op.lineage.sql()} VALUES (...)  -- the pairs read above",
         CATALOG_UPDATE.format(catalog=catalog, value="@watermarks", id="@id", fence="@fence"),
         "COMMIT",
@@ -197,6 +214,13 @@ def render_refresh(op: IncrementalRefresh, catalog: str) -> list[str]:
 
 def quote_name(identifier: str) -> str:
     return exp.to_identifier(identifier, quoted=True).sql("mysql")
+
+
+def _delete_joined(table: Name, listed: str, mine: Sequence[str], theirs: Sequence[str]) -> str:
+    """DELETE the rows of `table` listed in a temporary table, as a join (MariaDB runs a
+    single-table DELETE ... IN (SELECT ...) as a dependent subquery: a full scan)."""
+    on = " AND ".join(f"`_t`.{a} = `_l`.{b}" for a, b in zip(mine, theirs, strict=True))
+    return f"DELETE `_t` FROM {table.sql()} AS `_t` JOIN {listed} AS `_l` ON {on}"
 
 
 def _tuple(items: Sequence[str]) -> str:
@@ -404,14 +428,10 @@ def _recompute(
         plain = [key for key in affected if None not in key]
         nulls = [key for key in affected if None in key]
         rows: list[tuple[Any, ...]] = []
-        target_key = _tuple([quote_name(c) for c in op.key])
         if plain:
             run.insert(Name(op.target.schema, KEYS), plain, len(op.key))
             rows += run.all(op.recompute)
-            run.cur.execute(
-                f"DELETE FROM {op.target.sql()} WHERE {target_key} IN "
-                f"(SELECT {', '.join(k)} FROM {keys})"
-            )
+            run.cur.execute(_delete_joined(op.target, keys, [quote_name(c) for c in op.key], k))
         for key in nulls:
             for j, value in enumerate(key):
                 run.cur.execute(f"SET @jasmine_k{j} = %s", (value,))
@@ -423,9 +443,6 @@ def _recompute(
         run.cur.execute(f"DELETE FROM {op.target.sql()}")
     if rows:
         run.insert(op.target, rows, len(rows[0]))
-    run.cur.execute(
-        f"DELETE FROM {op.lineage.sql()} WHERE {_tuple(p)} IN (SELECT {', '.join(p)} FROM "
-        f"{changed})"
-    )
+    run.cur.execute(_delete_joined(op.lineage, changed, p, p))
     run.insert(op.lineage, pairs, width + len(op.key))
     return len(rows)
