@@ -134,6 +134,7 @@ class EmbeddedSession(Ddl):
         self.found_rows = found_rows
         self.database: str | None = None
         self.user_vars: dict[str, Any] = {}
+        self.user_types: dict[str, ColumnType] = {}  # MySQL types of the @variables set
         self.variables = dict(SYSTEM_VARIABLES)
         self.last_insert_id = 0
         self.warnings: list[tuple[str, int, str]] = []
@@ -413,6 +414,7 @@ class EmbeddedSession(Ddl):
         with self._lock:
             self._end_transaction("ROLLBACK")
             self.user_vars.clear()
+            self.user_types.clear()
             self.variables = dict(SYSTEM_VARIABLES)
             self.last_insert_id = 0
 
@@ -494,7 +496,14 @@ class EmbeddedSession(Ddl):
             self.catalog.fill_information_schema(info)
         names = projection_names(statement, sql)
         tables = base_tables(statement, self.database)
-        types = result_types.infer(statement, self.catalog.schema(tables), self.database)
+        types = result_types.infer(
+            statement, self.catalog.schema(tables), self.database, self.user_types
+        )
+        selects = statement.selects if isinstance(statement, exp.Query) and types else []
+        for i, projection in enumerate(selects):
+            if isinstance(projection, exp.PropertyEQ) and types[i] is not None:
+                kind = result_types.variable_type(types[i])  # type: ignore[arg-type]
+                self.user_types[projection.this.name.lower()] = kind
         translated = translate.translate(
             statement,
             self.database,
@@ -715,15 +724,22 @@ class EmbeddedSession(Ddl):
             if not isinstance(assignment, exp.EQ):
                 raise unsupported(f"SET {item.sql('mysql')}")
             target, value_expr = assignment.this, assignment.expression
-            value = self._evaluate(value_expr)
-            if isinstance(target, exp.Parameter):
-                self.user_vars[target.name.lower()] = value
+            if isinstance(target, exp.Parameter):  # @var: its value and its MySQL type
+                self._set_user_variable(target.name.lower(), value_expr)
                 continue
+            value = self._evaluate(value_expr)
             name = target.name.lower()
             if name not in self.variables and name not in SETTABLE:
                 raise BackendRejected(f"Unknown system variable '{target.name}'", 1193, "HY000")
             self._set_variable(name, value, value_expr)
         return Ok()
+
+    def _set_user_variable(self, name: str, expression: exp.Expression) -> None:
+        query = exp.select(expression.copy())
+        result = self._select(query, query.sql("mysql"))
+        value, (_, kind) = result.rows[0][0], result.columns[0]
+        self.user_vars[name] = _sqlite_value(float(value) if isinstance(value, Decimal) else value)
+        self.user_types[name] = result_types.variable_type(kind)
 
     def _set_variable(self, name: str, value: Any, expression: exp.Expression) -> None:
         if name == "autocommit":

@@ -41,6 +41,7 @@ DECIMAL, TINY, SHORT, LONG, FLOAT, DOUBLE, NULL, TIMESTAMP, LONGLONG, INT24 = (
     9,
 )
 DATE, TIME, DATETIME, YEAR, BLOB, VAR_STRING, STRING = 10, 11, 12, 13, 252, 253, 254
+LONG_BLOB = 251
 BINARY_CHARSET, UTF8MB4 = 63, 45
 
 
@@ -155,9 +156,24 @@ def _from_datatype(t: exp.DataType, column: bool = False) -> ColumnType | None:
 
 
 def infer(
+    select: exp.Expression,
+    schema: dict[str, Any],
+    database: str | None,
+    user_types: dict[str, ColumnType] | None = None,
+) -> list[ColumnType | None]:
+    """Types of a MySQL query's projections (None where unknown); [] if it cannot be typed.
+
+    `user_types`: the MySQL types of the session's @variables (unset ones are LONG_BLOB)."""
+    token = _USER_TYPES.set(user_types or {})
+    try:
+        return _infer(select, schema, database)
+    finally:
+        _USER_TYPES.reset(token)
+
+
+def _infer(
     select: exp.Expression, schema: dict[str, Any], database: str | None
 ) -> list[ColumnType | None]:
-    """Types of a MySQL query's projections (None where unknown); [] if it cannot be typed."""
     try:
         mapping = MappingSchema(schema, dialect="mysql")
         q = qualify(
@@ -216,6 +232,7 @@ def _branches(node: exp.Expression) -> list[exp.Select]:
 
 
 _DERIVED: ContextVar[dict[str, exp.Query]] = ContextVar("derived", default={})  # noqa: B039
+_USER_TYPES: ContextVar[dict[str, ColumnType]] = ContextVar("user_types", default={})  # noqa: B039
 
 _INT_CODES = (TINY, SHORT, LONG, LONGLONG, INT24, YEAR)
 _DATE_PARTS = {
@@ -411,7 +428,11 @@ def mysql_type(node: exp.Expression) -> ColumnType | None:
         if name in ("CURTIME",):
             return ColumnType(TIME)
         return None
-    if isinstance(node, (exp.Parameter, exp.SessionParameter)):
+    if isinstance(node, exp.Parameter):  # @var: as it was set; never set: LONG_BLOB
+        return _USER_TYPES.get().get(node.name.lower(), ColumnType(LONG_BLOB))
+    if isinstance(node, exp.PropertyEQ):  # @var := expr
+        return mysql_type(node.expression)
+    if isinstance(node, exp.SessionParameter):
         return None
     typed = _from_datatype(node.type) if node.type else None
     return typed
@@ -430,6 +451,15 @@ def _cast_type(node: exp.Cast) -> ColumnType | None:
     if name in ("BINARY", "VARBINARY", "BLOB"):
         return ColumnType(VAR_STRING, binary=True)
     return _from_datatype(to)
+
+
+def variable_type(t: ColumnType) -> ColumnType:
+    """The type a user variable keeps: integers are BIGINT, strings LONG_BLOB (as MySQL)."""
+    if t.code in _INT_CODES:
+        return ColumnType(LONGLONG)
+    if t.code in (VAR_STRING, STRING, BLOB) and not t.binary:
+        return ColumnType(LONG_BLOB)
+    return t
 
 
 def from_value(value: Any) -> ColumnType:
