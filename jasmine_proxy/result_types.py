@@ -444,6 +444,8 @@ def _cast_type(node: exp.Cast) -> ColumnType | None:
     if name in ("DECIMAL",):
         params = [p.this.name for p in to.expressions if isinstance(p, exp.DataTypeParam)]
         return ColumnType(DECIMAL, int(params[1]) if len(params) > 1 else 0)
+    if name in ("BIGINT", "INT") and isinstance(node.this, exp.Literal):
+        return ColumnType(LONG)
     if name in ("BIGINT", "UBIGINT", "INT", "UINT"):
         return ColumnType(LONGLONG)
     if name in ("CHAR", "VARCHAR", "TEXT", "NCHAR"):

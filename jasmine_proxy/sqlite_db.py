@@ -575,6 +575,21 @@ def mysql_round(value: Value, places: Value = 0) -> float | int | None:
     return int(result) if int(places) <= 0 and not isinstance(value, float) else float(result)
 
 
+def to_integer(value: Value, unsigned: Value) -> int | str | None:
+    """CAST(x AS SIGNED/UNSIGNED): numbers rounded half away from zero, strings by their
+    integer prefix; UNSIGNED wraps negatives around 2^64 (as text when past SQLite's range)."""
+    if value is None:
+        return None
+    if isinstance(value, (str, bytes)):
+        m = re.match(r"\s*[-+]?\d+", _text(value))
+        n = int(m.group(0)) if m else 0
+    else:
+        n = int(exact(value).to_integral_value(rounding="ROUND_HALF_UP"))
+    if unsigned and n < 0:
+        n += 2**64
+    return n if n < 2**63 else str(n)
+
+
 def mysql_if(cond: Value, a: Value, b: Value) -> Value:
     return a if cond not in (None, 0, 0.0, "", b"") and _truthy(cond) else b
 
@@ -604,6 +619,7 @@ _SCALARS: list[tuple[str, int, Callable[..., Any]]] = [
     ("jasmine_round", 2, mysql_round),
     ("jasmine_truncate", 2, truncate),
     ("jasmine_if", 3, mysql_if),
+    ("jasmine_integer", 2, to_integer),
     ("year", 1, _part("year")),
     ("month", 1, _part("month")),
     ("day", 1, _part("day")),
@@ -623,8 +639,9 @@ _SCALARS: list[tuple[str, int, Callable[..., Any]]] = [
     ("dayofweek", 1, dayofweek),
     ("weekday", 1, weekday),
     ("concat_ws", -1, concat_ws),
-    ("left", 2, left),
-    ("right", 2, right),
+    ("jasmine_left", 2, left),
+    ("jasmine_right", 2, right),
+    ("ascii", 1, lambda v: None if v is None else (ord(_text(v)[0]) if _text(v) else 0)),
     ("lpad", 3, lpad),
     ("rpad", 3, rpad),
     ("substring_index", 3, substring_index),

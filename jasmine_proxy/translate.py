@@ -435,6 +435,15 @@ def _function(node: exp.Expression) -> exp.Expression:
         return _call("jasmine_unix_timestamp", *([node.this] if node.this else []))
     if isinstance(node, (exp.StrToDate, exp.StrToTime)):
         return _call("jasmine_str_to_date", node.this, node.args["format"])
+    if isinstance(node, exp.Cast) and node.to.this in (
+        exp.DataType.Type.BIGINT,
+        exp.DataType.Type.UBIGINT,
+    ):  # CAST(3.7 AS SIGNED) is 4 on MySQL; UNSIGNED wraps negatives around 2^64
+        unsigned = node.to.this == exp.DataType.Type.UBIGINT
+        return _call("jasmine_integer", node.this, exp.Literal.number(int(unsigned)))
+    if isinstance(node, (exp.Left, exp.Right)):  # LEFT and RIGHT are keywords in SQLite
+        name = "jasmine_left" if isinstance(node, exp.Left) else "jasmine_right"
+        return _call(name, node.this, node.expression)
     if isinstance(node, exp.Length) and node.args.get("binary"):
         return _call("jasmine_octet_length", node.this)
     if isinstance(node, exp.PropertyEQ) and isinstance(node.this, exp.Parameter):  # @v := x
