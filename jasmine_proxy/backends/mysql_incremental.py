@@ -218,9 +218,10 @@ def quote_name(identifier: str) -> str:
 
 def _delete_joined(table: Name, listed: str, mine: Sequence[str], theirs: Sequence[str]) -> str:
     """DELETE the rows of `table` listed in a temporary table, as a join (MariaDB runs a
-    single-table DELETE ... IN (SELECT ...) as a dependent subquery: a full scan)."""
+    single-table DELETE ... IN (SELECT ...) as a dependent subquery: a full scan); the listed
+    rows first, each finding its rows by the table's key."""
     on = " AND ".join(f"`_t`.{a} = `_l`.{b}" for a, b in zip(mine, theirs, strict=True))
-    return f"DELETE `_t` FROM {table.sql()} AS `_t` JOIN {listed} AS `_l` ON {on}"
+    return f"DELETE `_t` FROM {listed} AS `_l` STRAIGHT_JOIN {table.sql()} AS `_t` ON {on}"
 
 
 def _tuple(items: Sequence[str]) -> str:
