@@ -441,6 +441,18 @@ def _function(node: exp.Expression) -> exp.Expression:
     ):  # CAST(3.7 AS SIGNED) is 4 on MySQL; UNSIGNED wraps negatives around 2^64
         unsigned = node.to.this == exp.DataType.Type.UBIGINT
         return _call("jasmine_integer", node.this, exp.Literal.number(int(unsigned)))
+    if isinstance(node, _COMPARISONS):  # '10' = 10: MySQL compares as numbers
+        left, right = node.this, node.expression
+        for text, number in ((left, right), (right, left)):
+            if (
+                isinstance(text, exp.Literal)
+                and text.is_string
+                and isinstance(number, exp.Literal)
+                and not number.is_string
+            ):
+                match = re.match(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", text.this)
+                text.replace(exp.Literal.number(match.group(0).strip() if match else "0"))
+        return node
     if isinstance(node, (exp.Left, exp.Right)):  # LEFT and RIGHT are keywords in SQLite
         name = "jasmine_left" if isinstance(node, exp.Left) else "jasmine_right"
         return _call(name, node.this, node.expression)
