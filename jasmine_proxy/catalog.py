@@ -268,7 +268,12 @@ class Catalog:
         return m
 
     def claim(
-        self, m: Materialization, event: str, owner: str, take_over: bool = False
+        self,
+        m: Materialization,
+        event: str,
+        owner: str,
+        take_over: bool = False,
+        dead_holder: str | None = None,
     ) -> int | None:
         """Lease `m` to run `event`: one winner among every process on the backend (a
         conditional UPDATE judged on affected rows, which holds on Galera too, unlike
@@ -277,10 +282,11 @@ class Catalog:
         fails. Returns the lease's fencing counter, or None when someone else got there."""
         c = self.mats.c
         stamp = now()
-        if take_over:
-            free = sa.and_(
-                c.step.is_not(None), sa.or_(c.lease_expires.is_(None), c.lease_expires < stamp)
-            )
+        if take_over:  # the lease lapsed, or its holder is known dead (`dead_holder`)
+            gone = [c.lease_expires.is_(None), c.lease_expires < stamp]
+            if dead_holder is not None:
+                gone.append(c.lease_owner == dead_holder)
+            free = sa.and_(c.step.is_not(None), sa.or_(*gone))
         else:
             free = c.step.is_(None)
         with self.engine.begin() as conn:
@@ -328,14 +334,24 @@ class Catalog:
         with self.engine.begin() as conn:
             conn.execute(sa.delete(self.mats).where(self.mats.c.id == m.id))
 
-    def interrupted(self) -> list[Materialization]:
-        """Materializations left in the middle of a step whose holder's lease lapsed (its
-        process died half-way): theirs to take over."""
+    def interrupted(
+        self, dead: Callable[[str], bool] = lambda owner: False
+    ) -> list[tuple[Materialization, str | None]]:
+        """Materializations left in the middle of a step whose holder died half-way: its lease
+        lapsed, or `dead(holder)` says so (a process of this host that is gone). With each,
+        the holder to name when taking it over (None: its lease lapsed)."""
         c = self.mats.c
-        lapsed = sa.or_(c.lease_expires.is_(None), c.lease_expires < now())
+        at = now()
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(self.mats).where(c.step.is_not(None), lapsed))
-            return [_materialization(r._mapping) for r in rows]
+            rows = conn.execute(sa.select(self.mats).where(c.step.is_not(None)))
+            found: list[tuple[Materialization, str | None]] = []
+            for row in rows:
+                holder, expires = row._mapping["lease_owner"], row._mapping["lease_expires"]
+                if expires is None or expires < at:
+                    found.append((_materialization(row._mapping), None))
+                elif holder and dead(holder):
+                    found.append((_materialization(row._mapping), str(holder)))
+            return found
 
     # -- events ----------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from typing import Any
 
 from sqlglot import exp
 
@@ -276,18 +277,61 @@ class Ddl:
         return Ok()
 
     def _rename(self, statement: exp.Command) -> Ok:
-        """RENAME TABLE a TO b [, c TO d]: each as ALTER TABLE ... RENAME."""
-        text = statement.text("expression")
-        m = re.match(r"\s*TABLE\s+(.*)$", text, re.IGNORECASE | re.DOTALL)
-        if not m:
-            raise unsupported("RENAME statements other than RENAME TABLE")
-        for pair in m.group(1).split(","):
-            parts = re.split(r"\s+TO\s+", pair.strip(), flags=re.IGNORECASE)
-            if len(parts) != 2:
-                raise translate.GrammarError(translate.syntax_error(text))
-            alter = translate.parse(f"ALTER TABLE {parts[0]} RENAME TO {parts[1]}")
-            assert isinstance(alter, exp.Alter)
-            self._alter(alter)
+        """RENAME TABLE a TO b [, c TO d ...]: all pairs in one SQLite transaction, as MySQL
+        does them atomically (a snapshot's swap relies on it: readers see one table or the
+        other, never neither). SQLite renames in place; views and triggers that name a table
+        are left as written (legacy_alter_table), as MySQL leaves views; indexes follow."""
+        pairs = _rename_pairs(statement.text("expression"), self.database)
+        # the tables as they will be after each pair, MySQL checking them left to right
+        virtual: dict[tuple[str, str], tabledef.TableDef | None] = {}
+
+        def current(db: str, name: str) -> tabledef.TableDef | None:
+            key = (db.lower(), name.lower())
+            if key not in virtual:
+                if self._is_view(db, name):
+                    raise unsupported("RENAME TABLE of a view")
+                virtual[key] = self.catalog.table(db, name)
+            return virtual[key]
+
+        moves: list[tuple[tabledef.TableDef, tabledef.TableDef]] = []
+        for (db, name), (new_db, new_name) in pairs:
+            old = current(db, name)
+            if old is None:
+                raise no_such_table(db, name)
+            if current(new_db, new_name) is not None:
+                raise BackendRejected(f"Table '{new_name}' already exists", 1050, "42S01")
+            new = tabledef.TableDef.from_json(old.to_json())
+            new.database, new.name = new_db, new_name
+            moves.append((old, new))
+            virtual[(db.lower(), name.lower())] = None
+            virtual[(new_db.lower(), new_name.lower())] = new
+        self.conn.execute("PRAGMA legacy_alter_table = ON")  # the caller committed already
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                for old, new in moves:
+                    for ix in old.indexes:
+                        self.conn.execute(
+                            f"DROP INDEX IF EXISTS {quote(f'{old.sqlite_name}.{ix.name}')}"
+                        )
+                    self.conn.execute(
+                        f"ALTER TABLE {quote(old.sqlite_name)} RENAME TO {quote(new.sqlite_name)}"
+                    )
+                    for ix in new.indexes:
+                        self.conn.execute(new.index_ddl(ix))
+                    self.conn.execute(
+                        "DELETE FROM jasmine_tables WHERE name = ?", (old.sqlite_name,)
+                    )
+                    self.conn.execute(
+                        "INSERT OR REPLACE INTO jasmine_tables (name, definition) VALUES (?, ?)",
+                        (new.sqlite_name, new.to_json()),
+                    )
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+        finally:
+            self.conn.execute("PRAGMA legacy_alter_table = OFF")
         return Ok()
 
 
@@ -319,3 +363,43 @@ def _mysql_type_of(t: ColumnType, fallback: str) -> str:
     if t.code == result_types.DECIMAL:
         return f"decimal(65,{t.decimals})"
     return names.get(t.code, fallback)
+
+
+def _rename_pairs(text: str, database: str | None) -> list[tuple[tuple[str, str], tuple[str, str]]]:
+    """The (database, table) pairs of `TABLE a TO b, c TO d`, names quoted or not (a backticked
+    name may hold commas, spaces and the word TO)."""
+    from sqlglot.dialects.mysql import MySQL
+    from sqlglot.tokens import TokenType
+
+    match = re.match(r"\s*TABLE\s", text, re.IGNORECASE)
+    if not match:
+        raise unsupported("RENAME statements other than RENAME TABLE")
+    body = text[match.end() :]
+    try:
+        tokens = MySQL().tokenize(body)
+    except Exception:
+        raise translate.GrammarError(translate.syntax_error("RENAME " + text)) from None
+    pairs: list[tuple[tuple[str, str], tuple[str, str]]] = []
+    current: list[Any] = []
+    sides: list[list[Any]] = []
+    for token in [*tokens, None]:
+        if token is None or token.token_type == TokenType.COMMA:
+            sides.append(current)
+            if len(sides) != 2 or not all(sides):
+                raise translate.GrammarError(translate.syntax_error("RENAME " + text))
+            names = []
+            for side in sides:
+                piece = body[side[0].start : side[-1].end + 1]
+                table = exp.to_table(piece, dialect="mysql")
+                db = table.db or database
+                if not db:
+                    raise translate.NoDatabaseSelected()
+                names.append((db, table.name))
+            pairs.append((names[0], names[1]))
+            current, sides = [], []
+        elif token.text.upper() == "TO" and token.token_type != TokenType.IDENTIFIER and current:
+            sides.append(current)
+            current = []
+        else:
+            current.append(token)
+    return pairs

@@ -37,7 +37,7 @@ from jasmine_proxy import metrics
 from jasmine_proxy.alerts import Alerts
 from jasmine_proxy.catalog import Materialization, now
 from jasmine_proxy.errors import IllegalStep
-from jasmine_proxy.steps import Steps
+from jasmine_proxy.steps import Steps, dead_here
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +102,7 @@ class Scheduler:
         self.known = {m.id: m for m in everything}
         self.alerts.observe(everything)
         metrics.observe(everything, now())
-        return [m for m in self.steps.catalog.interrupted() if m.step]
+        return [m for m, _ in self.steps.catalog.interrupted(dead_here) if m.step]
 
     def due(
         self,

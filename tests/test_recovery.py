@@ -229,7 +229,8 @@ def test_drop_interrupted(j: Jasmine, database: str) -> None:
 @pytest.mark.slow
 def test_a_running_scheduler_takes_over_once_the_lease_lapses(j: Jasmine, database: str) -> None:
     """No restart and no help: a proxy that was already running (with its scheduler) takes the
-    dead holder's step over by itself once the lease has run out."""
+    dead holder's step over by itself once the lease has run out. (A holder on this host that
+    is gone is taken over at once, so the row is made to name a holder on another host.)"""
     with j.connect(database) as c:
         orders(c)
         run(c, f"CREATE MATERIALIZATION m USING snapshot WITH (target_lag = '1 day') AS {QUERY}")
@@ -239,6 +240,10 @@ def test_a_running_scheduler_takes_over_once_the_lease_lapses(j: Jasmine, databa
     p = crashing(j, "refresh:CreateTableAs")
     started = time.monotonic()
     dies_running(p, database, "REFRESH MATERIALIZATION m")
+    direct_run(
+        f"UPDATE {quote(j.catalog)}.materializations SET lease_owner = 'elsewhere:1:gone' "
+        f"WHERE schema_name = '{database}' AND name = 'm'"
+    )
 
     def idle() -> bool:
         row = j.row(database, "m")
@@ -254,6 +259,28 @@ def test_a_running_scheduler_takes_over_once_the_lease_lapses(j: Jasmine, databa
 
 
 # -- running a step again converges --------------------------------------------------------------
+
+
+def test_a_dead_holder_on_this_host_is_taken_over_at_once(j: Jasmine, database: str) -> None:
+    """The lease names its holder's host and process: one that is gone from this host needs no
+    waiting for the lease to run out."""
+    with j.connect(database) as c:
+        orders(c)
+        run(c, f"CREATE MATERIALIZATION m USING snapshot WITH (target_lag = '1 day') AS {QUERY}")
+        run(c, "INSERT INTO o VALUES (20, 'g7', 700)")
+    j.proxy.stop()
+    j.proxy = Proxy(MARIADB_URL, "--catalog-schema", j.catalog, scheduler=True)
+    p = crashing(j, "refresh:CreateTableAs")
+    started = time.monotonic()
+    dies_running(p, database, "REFRESH MATERIALIZATION m")
+
+    def idle() -> bool:
+        row = j.row(database, "m")
+        return row is not None and row["step"] is None
+
+    assert wait_until(idle, timeout=LEASE_SECONDS, interval=0.2), j.proxy.log
+    assert time.monotonic() - started < LEASE_SECONDS / 2
+    converged(j, database, "m", "live", QUERY)
 
 
 def test_steps_run_twice_converge(j: Jasmine, database: str) -> None:
