@@ -48,6 +48,33 @@ def quote(identifier: str) -> str:
     return exp.to_identifier(identifier, quoted=True).sql("mysql")
 
 
+def render_common(op: Op, default_schema: str | None, table_options: str) -> list[str] | None:
+    """The MySQL statements of the operations every backend that speaks MySQL runs alike (the
+    embedded default runs them through its engine); None for the others."""
+    use = [f"USE {quote(default_schema)}"] if default_schema else []
+    if isinstance(op, CreateView):
+        verb = "CREATE OR REPLACE" if op.replace else "CREATE"
+        return [*use, f"{verb} VIEW {op.target.sql()} AS {op.query}"]
+    if isinstance(op, CreateTableAs):
+        keys = ""
+        if op.key:
+            keys = f" (PRIMARY KEY ({', '.join(quote(c) for c in op.key)}))"
+        return [*use, f"CREATE TABLE {op.target.sql()}{keys}{table_options} AS {op.query}"]
+    if isinstance(op, Swap) and op.first:
+        return [f"RENAME TABLE {op.shadow.sql()} TO {op.target.sql()}"]
+    if isinstance(op, Swap):
+        return [
+            f"RENAME TABLE {op.target.sql()} TO {op.old.sql()}, "
+            f"{op.shadow.sql()} TO {op.target.sql()}",
+            f"DROP TABLE IF EXISTS {op.old.sql()}",
+        ]
+    if isinstance(op, Drop):
+        return [f"DROP {op.kind} IF EXISTS {op.target.sql()}"]
+    if isinstance(op, Run):
+        return [*use, op.sql]
+    return None
+
+
 @register("mysql", "mysql+pymysql", "mariadb", "mariadb+pymysql")
 class MySQLBackend:
     name = "mysql"
@@ -87,26 +114,9 @@ class MySQLBackend:
 
     def render(self, op: Op, default_schema: str | None) -> list[str]:
         use = [f"USE {quote(default_schema)}"] if default_schema else []
-        if isinstance(op, CreateView):
-            verb = "CREATE OR REPLACE" if op.replace else "CREATE"
-            return [*use, f"{verb} VIEW {op.target.sql()} AS {op.query}"]
-        if isinstance(op, CreateTableAs):
-            keys = ""
-            if op.key:
-                keys = f" (PRIMARY KEY ({', '.join(quote(c) for c in op.key)}))"
-            return [*use, f"CREATE TABLE {op.target.sql()}{keys} ENGINE=InnoDB AS {op.query}"]
-        if isinstance(op, Swap) and op.first:
-            return [f"RENAME TABLE {op.shadow.sql()} TO {op.target.sql()}"]
-        if isinstance(op, Swap):
-            return [
-                f"RENAME TABLE {op.target.sql()} TO {op.old.sql()}, "
-                f"{op.shadow.sql()} TO {op.target.sql()}",
-                f"DROP TABLE IF EXISTS {op.old.sql()}",
-            ]
-        if isinstance(op, Drop):
-            return [f"DROP {op.kind} IF EXISTS {op.target.sql()}"]
-        if isinstance(op, Run):
-            return [*use, op.sql]
+        common = render_common(op, default_schema, " ENGINE=InnoDB")
+        if common is not None:
+            return common
         if isinstance(op, CreateTrigger):
             follows = f" FOLLOWS {quote(op.follows)}" if op.follows else ""
             body = "".join(f"  {statement};\n" for statement in op.body)

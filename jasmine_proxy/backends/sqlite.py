@@ -26,11 +26,11 @@ from sqlalchemy.engine import Engine
 from jasmine_proxy import sqlite_db
 from jasmine_proxy.analysis import KeyInfo, TableKeys
 from jasmine_proxy.backends import register
-from jasmine_proxy.backends.mysql import literal, quote
+from jasmine_proxy.backends.mysql import literal, render_common
 from jasmine_proxy.embedded import EmbeddedSession, Ok
-from jasmine_proxy.errors import NameTaken
+from jasmine_proxy.errors import NameTaken, UnsupportedStatement
 from jasmine_proxy.extended import ClientSession
-from jasmine_proxy.plan import CreateTableAs, CreateView, Drop, Name, Op, Run, Swap
+from jasmine_proxy.plan import CreateTableAs, CreateView, Name, Op, Swap
 
 
 @register("sqlite")
@@ -58,28 +58,13 @@ class SQLiteBackend:
     # -- plans -----------------------------------------------------------------------------
 
     def render(self, op: Op, default_schema: str | None) -> list[str]:
-        use = [f"USE {quote(default_schema)}"] if default_schema else []
-        if isinstance(op, CreateView):
-            verb = "CREATE OR REPLACE" if op.replace else "CREATE"
-            return [*use, f"{verb} VIEW {op.target.sql()} AS {op.query}"]
-        if isinstance(op, CreateTableAs):
-            keys = ""
-            if op.key:
-                keys = f" (PRIMARY KEY ({', '.join(quote(c) for c in op.key)}))"
-            return [*use, f"CREATE TABLE {op.target.sql()}{keys} AS {op.query}"]
-        if isinstance(op, Swap) and op.first:
-            return [f"RENAME TABLE {op.shadow.sql()} TO {op.target.sql()}"]
-        if isinstance(op, Swap):
-            return [
-                f"RENAME TABLE {op.target.sql()} TO {op.old.sql()}, "
-                f"{op.shadow.sql()} TO {op.target.sql()}",
-                f"DROP TABLE IF EXISTS {op.old.sql()}",
-            ]
-        if isinstance(op, Drop):
-            return [f"DROP {op.kind} IF EXISTS {op.target.sql()}"]
-        if isinstance(op, Run):
-            return [*use, op.sql]
-        raise TypeError(f"unknown plan operation {op!r}")
+        """MySQL statements, as for MySQL without its table options: the engine runs them."""
+        common = render_common(op, default_schema, "")
+        if common is None:
+            raise UnsupportedStatement(
+                f"not supported on the embedded backend: {type(op).__name__} operations"
+            )
+        return common
 
     def run(self, conn: EmbeddedSession, op: Op, default_schema: str | None) -> None:
         if isinstance(op, Swap):
