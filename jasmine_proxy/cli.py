@@ -123,17 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
         "apart from client traffic. Any number of workers and proxies may share a backend: "
         "each step is leased in the catalog, so none runs twice at once.",
     )
-    worker.add_argument("-v", "--verbose", action="store_true", help="debug logging")
-    worker.add_argument(
-        "--backend",
-        default=env("JASMINE_BACKEND") or DEFAULT_BACKEND,
-        help=f"backend URL, as for serve [env JASMINE_BACKEND, default {DEFAULT_BACKEND}]",
-    )
-    worker.add_argument(
-        "--catalog-schema",
-        default=env("JASMINE_CATALOG_SCHEMA", "jasmine"),
-        help="the database holding Jasmine's catalog on a MySQL backend [default jasmine]",
-    )
+    add_backend_options(worker)
     add_scheduler_options(worker)
     status = commands.add_parser(
         "status",
@@ -142,22 +132,28 @@ def build_parser() -> argparse.ArgumentParser:
         "staleness and health, as SHOW MATERIALIZATIONS would (for every schema: this runs as "
         "the service account). Exits 0; 1 if any is not healthy, with --check.",
     )
-    status.add_argument("-v", "--verbose", action="store_true", help="debug logging")
-    status.add_argument(
-        "--backend",
-        default=env("JASMINE_BACKEND") or DEFAULT_BACKEND,
-        help=f"backend URL, as for serve [env JASMINE_BACKEND, default {DEFAULT_BACKEND}]",
-    )
-    status.add_argument(
-        "--catalog-schema",
-        default=env("JASMINE_CATALOG_SCHEMA", "jasmine"),
-        help="the database holding Jasmine's catalog on a MySQL backend [default jasmine]",
-    )
+    add_backend_options(status)
     status.add_argument("--json", action="store_true", help="one JSON object per line")
     status.add_argument(
         "--check", action="store_true", help="exit 1 unless every materialization is ok"
     )
     return parser
+
+
+def add_backend_options(parser: argparse.ArgumentParser) -> None:
+    """What every command that is not `serve` needs: the backend and its catalog."""
+    env = os.environ.get
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    parser.add_argument(
+        "--backend",
+        default=env("JASMINE_BACKEND") or DEFAULT_BACKEND,
+        help=f"backend URL, as for serve [env JASMINE_BACKEND, default {DEFAULT_BACKEND}]",
+    )
+    parser.add_argument(
+        "--catalog-schema",
+        default=env("JASMINE_CATALOG_SCHEMA", "jasmine"),
+        help="the database holding Jasmine's catalog on a MySQL backend [default jasmine]",
+    )
 
 
 def add_scheduler_options(parser: argparse.ArgumentParser) -> None:
