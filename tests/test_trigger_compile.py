@@ -133,8 +133,6 @@ def test_auto_prefers_trigger_only_for_zero_lag() -> None:
 
 def test_not_on_the_embedded_backend_yet() -> None:
     d = define(GROUPED)
-    if "backend" not in patterns.Definition.__dataclass_fields__:
-        pytest.skip("definitions do not say their backend in this version")
     embedded: dict[str, Any] = {"backend": "sqlite"}
     with pytest.raises(NotMaintainable, match="not supported on the embedded backend yet"):
         compiler.compile_plan(replace(d, **embedded))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
@@ -46,6 +46,33 @@ def literal(text: str) -> str:
 
 def quote(identifier: str) -> str:
     return exp.to_identifier(identifier, quoted=True).sql("mysql")
+
+
+def read_keys(query: Callable[[str], Sequence[Sequence[Any]]], tables: Sequence[Name]) -> KeyInfo:
+    """What information_schema says about `tables` (through `query`, which runs one SELECT):
+    columns, primary and NOT NULL unique keys, the auto-increment column. Tables that do not
+    exist are left out."""
+    found: dict[Name, TableKeys] = {}
+    for name in tables:
+        where = f"WHERE TABLE_SCHEMA = {literal(name.schema)} AND TABLE_NAME = {literal(name.name)}"
+        columns = query(
+            "SELECT COLUMN_NAME, EXTRA, IS_NULLABLE FROM information_schema.COLUMNS "
+            f"{where} ORDER BY ORDINAL_POSITION"
+        )
+        if not columns:
+            continue
+        nullable = {c[0] for c in columns if c[2] == "YES"}
+        indexes: dict[str, list[str]] = {}
+        for index, column in query(
+            "SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS "
+            f"{where} AND NON_UNIQUE = 0 ORDER BY INDEX_NAME, SEQ_IN_INDEX"
+        ):
+            indexes.setdefault(index, []).append(column)
+        primary = tuple(indexes.pop("PRIMARY", []))
+        unique = tuple(tuple(c) for c in indexes.values() if not set(c) & nullable)
+        auto = next((c[0] for c in columns if "auto_increment" in (c[1] or "")), None)
+        found[name] = TableKeys(tuple(c[0] for c in columns), primary, unique, auto)
+    return KeyInfo(found)
 
 
 def render_common(op: Op, default_schema: str | None, table_options: str) -> list[str] | None:
@@ -325,36 +352,7 @@ class MySQLBackend:
         yield from conn.exec_driver_sql(f"SELECT * FROM {name.sql()}")
 
     def keys(self, conn: Connection, tables: Sequence[Name]) -> KeyInfo:
-        """What the catalog says about `tables`: columns, primary and NOT NULL unique keys,
-        the auto-increment column (tables that do not exist are left out)."""
-        found: dict[Name, TableKeys] = {}
-        for name in tables:
-            params = {"schema": name.schema, "name": name.name}
-            columns = conn.execute(
-                sa.text(
-                    "SELECT COLUMN_NAME, EXTRA, IS_NULLABLE FROM information_schema.COLUMNS "
-                    "WHERE TABLE_SCHEMA = :schema AND TABLE_NAME = :name ORDER BY ORDINAL_POSITION"
-                ),
-                params,
-            ).all()
-            if not columns:
-                continue
-            nullable = {c[0] for c in columns if c[2] == "YES"}
-            indexes: dict[str, list[str]] = {}
-            for index, column in conn.execute(
-                sa.text(
-                    "SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS "
-                    "WHERE TABLE_SCHEMA = :schema AND TABLE_NAME = :name AND NON_UNIQUE = 0 "
-                    "ORDER BY INDEX_NAME, SEQ_IN_INDEX"
-                ),
-                params,
-            ):
-                indexes.setdefault(index, []).append(column)
-            primary = tuple(indexes.pop("PRIMARY", []))
-            unique = tuple(tuple(c) for c in indexes.values() if not set(c) & nullable)
-            auto = next((c[0] for c in columns if "auto_increment" in (c[1] or "")), None)
-            found[name] = TableKeys(tuple(c[0] for c in columns), primary, unique, auto)
-        return KeyInfo(found)
+        return read_keys(lambda sql: conn.exec_driver_sql(sql).all(), tables)
 
     # -- the client's own rights -------------------------------------------------------------
 

@@ -24,9 +24,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from jasmine_proxy import sqlite_db
-from jasmine_proxy.analysis import KeyInfo, TableKeys
+from jasmine_proxy.analysis import KeyInfo
 from jasmine_proxy.backends import register
-from jasmine_proxy.backends.mysql import literal, render_common
+from jasmine_proxy.backends.mysql import literal, read_keys, render_common
 from jasmine_proxy.embedded import EmbeddedSession, Ok
 from jasmine_proxy.errors import NameTaken, UnsupportedStatement
 from jasmine_proxy.extended import ClientSession
@@ -130,33 +130,7 @@ class SQLiteBackend:
         yield from _rows(conn, f"SELECT * FROM {name.sql()}")
 
     def keys(self, conn: EmbeddedSession, tables: Sequence[Name]) -> KeyInfo:
-        """What the catalog says about `tables`: columns, primary and NOT NULL unique keys,
-        the auto-increment column (tables that do not exist are left out)."""
-        found: dict[Name, TableKeys] = {}
-        for name in tables:
-            where = (
-                f"WHERE TABLE_SCHEMA = {literal(name.schema)} AND TABLE_NAME = {literal(name.name)}"
-            )
-            columns = _rows(
-                conn,
-                "SELECT COLUMN_NAME, EXTRA, IS_NULLABLE FROM information_schema.COLUMNS "
-                f"{where} ORDER BY ORDINAL_POSITION",
-            )
-            if not columns:
-                continue
-            nullable = {c[0] for c in columns if c[2] == "YES"}
-            indexes: dict[str, list[str]] = {}
-            for index, column in _rows(
-                conn,
-                "SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS "
-                f"{where} AND NON_UNIQUE = 0 ORDER BY INDEX_NAME, SEQ_IN_INDEX",
-            ):
-                indexes.setdefault(index, []).append(column)
-            primary = tuple(indexes.pop("PRIMARY", []))
-            unique = tuple(tuple(c) for c in indexes.values() if not set(c) & nullable)
-            auto = next((c[0] for c in columns if "auto_increment" in (c[1] or "")), None)
-            found[name] = TableKeys(tuple(c[0] for c in columns), primary, unique, auto)
-        return KeyInfo(found)
+        return read_keys(lambda sql: _rows(conn, sql), tables)
 
     # -- the client's own rights: one account on the embedded default -------------------------
 
