@@ -88,6 +88,8 @@ def setup(count: int, strategy: str) -> None:
             if "listening on" in line:
                 port = int(line.split("listening on ")[1].split(",")[0].rsplit(":", 1)[1])
                 break
+        # keep reading its log, or the proxy blocks once the pipe is full
+        threading.Thread(target=proxy.stdout.read, daemon=True).start()
         conn = pymysql.connect(host="127.0.0.1", port=port, user="root", database=DB)
         with conn, conn.cursor() as cur:
             for i in range(count):
