@@ -13,7 +13,12 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from prometheus_client import Counter, Gauge, Histogram, start_http_server
-from prometheus_client.core import REGISTRY, CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.core import (
+    REGISTRY,
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    HistogramMetricFamily,
+)
 from prometheus_client.registry import Collector
 
 from jasmine_proxy.catalog import Materialization
@@ -72,8 +77,22 @@ def observe(materializations: Iterable[Materialization], at: datetime) -> None:
 
 
 class RelayCollector(Collector):
-    def collect(self) -> Iterator[CounterMetricFamily | GaugeMetricFamily]:
-        from jasmine_proxy.relay import STATS
+    def collect(self) -> Iterator[CounterMetricFamily | GaugeMetricFamily | HistogramMetricFamily]:
+        from jasmine_proxy.relay import LATENCY_BUCKETS, SAMPLE, STATS
+
+        cumulative, buckets = 0, []
+        for bound, count in zip(
+            [*map(str, LATENCY_BUCKETS), "+Inf"], STATS.latency_counts, strict=True
+        ):
+            cumulative += count
+            buckets.append((bound, cumulative))
+        yield HistogramMetricFamily(
+            "jasmine_passthrough_reply_seconds",
+            f"Pass-through commands (one in {SAMPLE}): time from forwarding the command to the "
+            "backend's first reply bytes",
+            buckets=buckets,
+            sum_value=STATS.latency_sum,
+        )
 
         yield CounterMetricFamily(
             "jasmine_client_commands", "Client commands relayed or answered", value=STATS.commands

@@ -26,9 +26,11 @@ a client that goes away closes its backend connection, which ends any query it w
 from __future__ import annotations
 
 import asyncio
+import bisect
 import logging
+import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from jasmine_proxy import protocol
@@ -39,13 +41,25 @@ from jasmine_proxy.replies import Barrier, Capture
 logger = logging.getLogger(__name__)
 
 
+#: upper bounds (seconds) of the pass-through latency histogram's buckets
+LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0)
+SAMPLE = 16  # one plain command in SAMPLE is timed
+
+
 @dataclass
 class Stats:
     """This process's relay counters (read by `metrics` at scrape time; one event loop thread
-    writes them, so plain integers do)."""
+    writes them, so plain numbers do). Latency is sampled: for one plain command in `SAMPLE`,
+    the time from forwarding it to the backend's first reply bytes."""
 
     commands: int = 0  # client commands relayed or answered
     connections: int = 0  # clients connected now
+    latency_sum: float = 0.0
+    latency_counts: list[int] = field(default_factory=lambda: [0] * (len(LATENCY_BUCKETS) + 1))
+
+    def observe(self, seconds: float) -> None:
+        self.latency_sum += seconds
+        self.latency_counts[bisect.bisect_left(LATENCY_BUCKETS, seconds)] += 1
 
 
 STATS = Stats()
@@ -89,6 +103,7 @@ class Link:
         self._held: bytearray | None = None  # client bytes kept back while answering
         self._cont = False  # the last client packet had seq 255: a seq-0 packet continues it
         self._quitting = False  # the client said COM_QUIT: the backend closing is expected
+        self.sent_at = 0.0  # when a sampled command went to the backend (0: none pending)
         self._task: asyncio.Task[None] | None = None
         self._barrier: Barrier | None = None  # waiting for replies still owed to the client
         self._capture: Capture | None = None  # Jasmine's own query on this backend connection
@@ -188,6 +203,8 @@ class Link:
         n = len(data)
         if self._plain_command(data, n):  # the usual case, decided at once
             STATS.commands += 1
+            if not STATS.commands % SAMPLE:
+                self.sent_at = time.perf_counter()
             self.backend.write(data)  # type: ignore[union-attr]
             return
         if skip >= n and not self._partial:
@@ -405,6 +422,9 @@ class BackendSide(asyncio.Protocol):
         if link._capture is not None:
             link._capture.feed(data)
             return
+        if link.sent_at:
+            STATS.observe(time.perf_counter() - link.sent_at)
+            link.sent_at = 0.0
         if data:
             link.client.write(data)  # type: ignore[union-attr]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -260,7 +261,12 @@ def test_alerts_metrics_and_status(
         assert status.returncode == 1, status
         assert "stale" in status.stdout
         assert database in status.stdout
+        for _ in range(40):  # plain statements, one in 16 of them timed
+            rows(conn, "SELECT 1")
         page = urllib.request.urlopen(f"http://127.0.0.1:{metrics}/metrics", timeout=10).read()
+        timed = re.search(rb"^jasmine_passthrough_reply_seconds_count (\S+)$", page, re.M)
+        assert timed is not None
+        assert float(timed.group(1)) >= 2
         assert f'jasmine_staleness_seconds{{materialization="{database}.m"}}'.encode() in page
         assert b'health="stale"' in page
         rows(conn, "UPDATE ctl SET pause = 0")
