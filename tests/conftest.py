@@ -63,6 +63,7 @@ def make_database() -> Iterator[Callable[[], str]]:
             cur.execute(
                 f"DELETE FROM jasmine.materializations WHERE schema_name IN ({marks})", names
             )
+            conn.commit()  # direct() does not autocommit: without this the DELETE was undone
 
 
 @pytest.fixture
