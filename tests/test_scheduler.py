@@ -91,6 +91,23 @@ def setup_source(conn: pymysql.connections.Connection) -> None:
     rows(conn, "INSERT INTO ctl VALUES (0)")
 
 
+def slow_materialization(conn: pymysql.connections.Connection, lag: int) -> None:
+    """`m`, whose refresh sleeps `ctl.pause` seconds per group (0 until a test sets it)."""
+    rows(
+        conn,
+        f"CREATE MATERIALIZATION m USING snapshot WITH (target_lag = '{lag} seconds') "
+        "AS SELECT s.g, SUM(s.v) AS total, SLEEP(c.pause) AS z FROM src s JOIN ctl c "
+        "GROUP BY s.g, c.pause",
+    )
+
+
+def refreshing(catalog: str) -> bool:
+    """Whether a refresh of `m` is claimed in the catalog right now."""
+    with direct() as c, c.cursor() as cur:
+        cur.execute(f"SELECT step FROM `{catalog}`.materializations WHERE name = 'm'")
+        return bool(cur.fetchone() == ("refresh",))
+
+
 def test_refreshes_keep_staleness_under_target_lag(
     start: Callable[..., Proxy], database: str
 ) -> None:
@@ -160,18 +177,11 @@ def test_a_dead_holders_step_is_taken_over(
     proxy = start()
     with proxy.connect(database=database, autocommit=True) as conn:
         setup_source(conn)
-        rows(
-            conn,
-            "CREATE MATERIALIZATION m USING snapshot WITH (target_lag = '1 second') "
-            "AS SELECT s.g, SUM(s.v) AS total, SLEEP(c.pause) AS z FROM src s JOIN ctl c "
-            "GROUP BY s.g, c.pause",
-        )
+        slow_materialization(conn, 1)
         rows(conn, "UPDATE ctl SET pause = 30")  # the next refresh hangs in its query
 
     def claimed() -> bool:
-        with direct() as c, c.cursor() as cur:
-            cur.execute(f"SELECT step FROM `{catalog}`.materializations WHERE name = 'm'")
-            return bool(cur.fetchone() == ("refresh",))
+        return refreshing(catalog)
 
     assert wait_until(claimed, timeout=15)
     proxy.proc.send_signal(signal.SIGKILL)
@@ -205,18 +215,11 @@ def test_sigterm_lets_the_running_step_finish(
     proxy = start()
     with proxy.connect(database=database, autocommit=True) as conn:
         setup_source(conn)
-        rows(
-            conn,
-            "CREATE MATERIALIZATION m USING snapshot WITH (target_lag = '1 second') "
-            "AS SELECT s.g, SUM(s.v) AS total, SLEEP(c.pause) AS z FROM src s JOIN ctl c "
-            "GROUP BY s.g, c.pause",
-        )
+        slow_materialization(conn, 1)
         rows(conn, "UPDATE ctl SET pause = 2")
 
     def running() -> bool:
-        with direct() as c, c.cursor() as cur:
-            cur.execute(f"SELECT step FROM `{catalog}`.materializations WHERE name = 'm'")
-            return bool(cur.fetchone() == ("refresh",))
+        return refreshing(catalog)
 
     assert wait_until(running, timeout=15)
     assert proxy.stop() == 0
@@ -238,12 +241,7 @@ def test_alerts_metrics_and_status(
     )
     with proxy.connect(database=database, autocommit=True) as conn:
         setup_source(conn)
-        rows(
-            conn,
-            "CREATE MATERIALIZATION m USING snapshot WITH (target_lag = '3 seconds') "
-            "AS SELECT s.g, SUM(s.v) AS total, SLEEP(c.pause) AS z FROM src s JOIN ctl c "
-            "GROUP BY s.g, c.pause",
-        )
+        slow_materialization(conn, 3)
         rows(conn, "UPDATE ctl SET pause = 3")  # refreshes take longer than the target lag
 
         def alerted(event: str) -> bool:
@@ -326,12 +324,7 @@ def test_a_refresh_over_its_timeout_is_cancelled_and_nothing_partial_shows(
     proxy = start("--refresh-timeout", "1")
     with proxy.connect(database=database, autocommit=True) as conn:
         setup_source(conn)
-        rows(
-            conn,
-            "CREATE MATERIALIZATION m USING snapshot WITH (target_lag = '1 second') "
-            "AS SELECT s.g, SUM(s.v) AS total, SLEEP(c.pause) AS z FROM src s JOIN ctl c "
-            "GROUP BY s.g, c.pause",
-        )
+        slow_materialization(conn, 1)
         before = rows(conn, "SELECT g, total FROM m ORDER BY g")
         rows(conn, "UPDATE ctl SET pause = 2")
         rows(conn, "INSERT INTO src (g, v) VALUES (1, 100)")
