@@ -269,17 +269,7 @@ class EmbeddedConnection(Connection):
             self._sync_status()
             await self.stream.write(self._error(exc))
             return
-        self._sync_status()
-        if isinstance(outcome, Ok):
-            await self.stream.write(
-                self.ok(
-                    affected_rows=outcome.affected_rows,
-                    last_insert_id=outcome.last_insert_id,
-                    warnings=outcome.warnings,
-                )
-            )
-            return
-        await self._write_rows(outcome, binary=True)
+        await self._reply(outcome, binary=True)
 
     async def query(self, sql: str, query_attrs: dict[str, str]) -> ResultSet:
         """The prepared-statement path of mysql-mimic: results only; an OK is an empty set."""
@@ -303,6 +293,11 @@ class EmbeddedConnection(Connection):
             self._sync_status()
             await self.stream.write(self._error(exc))
             return
+        await self._reply(outcome)
+
+    async def _reply(self, outcome: Ok | Rows, binary: bool = False) -> None:
+        """An OK packet (affected rows, insert id, warnings) or the result set, with the
+        session's status flags as they are now."""
         self._sync_status()
         if isinstance(outcome, Ok):
             await self.stream.write(
@@ -313,7 +308,7 @@ class EmbeddedConnection(Connection):
                 )
             )
             return
-        await self._write_rows(outcome)
+        await self._write_rows(outcome, binary=binary)
 
     async def _extended(self, sql: str) -> None:
         session = ClientSession(
