@@ -228,15 +228,14 @@ def test_drop_interrupted(j: Jasmine, database: str) -> None:
 
 @pytest.mark.slow
 def test_a_running_scheduler_takes_over_once_the_lease_lapses(j: Jasmine, database: str) -> None:
-    """No restart and no help: a proxy that was already running (with its scheduler) takes the
-    dead holder's step over by itself once the lease has run out. (A holder on this host that
-    is gone is taken over at once, so the row is made to name a holder on another host.)"""
+    """No help: a running proxy's scheduler takes the dead holder's step over by itself once
+    the lease has run out, not before. (A holder on this host that is gone is taken over at
+    once, so the row is made to name a holder on another host before any scheduler runs.)"""
     with j.connect(database) as c:
         orders(c)
         run(c, f"CREATE MATERIALIZATION m USING snapshot WITH (target_lag = '1 day') AS {QUERY}")
         run(c, "INSERT INTO o VALUES (20, 'g7', 700)")
     j.proxy.stop()
-    j.proxy = Proxy(MARIADB_URL, "--catalog-schema", j.catalog, scheduler=True)
     p = crashing(j, "refresh:CreateTableAs")
     started = time.monotonic()
     dies_running(p, database, "REFRESH MATERIALIZATION m")
@@ -244,6 +243,7 @@ def test_a_running_scheduler_takes_over_once_the_lease_lapses(j: Jasmine, databa
         f"UPDATE {quote(j.catalog)}.materializations SET lease_owner = 'elsewhere:1:gone' "
         f"WHERE schema_name = '{database}' AND name = 'm'"
     )
+    j.proxy = Proxy(MARIADB_URL, "--catalog-schema", j.catalog, scheduler=True)
 
     def idle() -> bool:
         row = j.row(database, "m")
