@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import json
 import signal
+import time
 from collections.abc import Iterator
 from typing import Any
+from unittest.mock import ANY
 
 import pymysql
 import pytest
 
-from jasmine_proxy.backends.mysql_incremental import CRASH_AFTER
+from jasmine_proxy.backends.mysql_incremental import CRASH_AFTER, TRX_CACHE
 from tests.materialize import Jasmine, dicts, direct_run, fails, no_leftovers, quote, run, show
 from tests.support import MARIADB_URL, Proxy, direct
 
@@ -90,6 +92,10 @@ def test_create_refresh_drop_every_aggregate_over_a_join(j: Jasmine, database: s
         assert stored(database, "m") != fresh(database, AGGREGATES)  # not yet refreshed
         run(conn, "REFRESH MATERIALIZATION m")
         same(database, "m", AGGREGATES)
+        floor = json.loads(j.row(database, "m")["watermarks"])["o.id"]  # type: ignore[index]
+        assert floor == {"floor": 6, "marks": [[ANY, 11]]}  # its own mark: younger than INNODB_TRX
+        time.sleep(TRX_CACHE)
+        run(conn, "REFRESH MATERIALIZATION m")
         assert json.loads(j.row(database, "m")["watermarks"])["o.id"]["floor"] == 11  # type: ignore[index]
         run(conn, "REFRESH MATERIALIZATION m")  # nothing new: still the same
         same(database, "m", AGGREGATES)

@@ -10,8 +10,10 @@ transaction that is writing (information_schema.INNODB_TRX). A row invisible to 
 belongs to a transaction open then: one writing already started after that oldest start, so its
 values lie past the highest value marked before it started; one not writing yet will write
 values past this refresh's own mark. So the next floor is the highest value of the newest mark
-taken at or before the oldest writer's start (or this refresh's own when nobody writes), and the
-marks after it are kept. Without the PROCESS privilege INNODB_TRX shows nothing of others:
+taken at or before the oldest writer's start, and the marks after it are kept. INNODB_TRX is a
+cache InnoDB refreshes at most every 0.1 s, so a writer that began just before the read may not be
+listed: the read counts as `TRX_CACHE` seconds older than it is (a build, which has no earlier
+mark to fall back on, waits that long between its mark and the read). Without the PROCESS privilege INNODB_TRX shows nothing of others:
 `MARGIN` seconds stand in for it (transactions writing for longer may then be lost until
 `check`). Timestamp floors are read `SKEW` seconds early (writers' clocks and rounding).
 
@@ -28,6 +30,7 @@ import json
 import logging
 import os
 import signal
+import time
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -45,6 +48,7 @@ logger = logging.getLogger(__name__)
 
 MARGIN = 60.0  # seconds: how long a writer may stay open when INNODB_TRX cannot be read
 SKEW = 1.0  # seconds: timestamp floors are read this much early
+TRX_CACHE = 0.25  # seconds: INNODB_TRX may be this much behind (InnoDB refreshes it every 0.1 s)
 BATCH = 2000  # rows per INSERT
 CHANGED, KEYS = "_jasmine_changed", "_jasmine_keys"
 #: JASMINE_TEST_CRASH_AFTER=refresh:IncrementalRefresh.data kills the process after the data
@@ -52,7 +56,7 @@ CHANGED, KEYS = "_jasmine_changed", "_jasmine_keys"
 CRASH_AFTER = "JASMINE_TEST_CRASH_AFTER"
 
 WRITERS = (
-    "SELECT MIN(trx_started), COUNT(*) FROM information_schema.INNODB_TRX "
+    "SELECT MIN(trx_started), NOW(6) FROM information_schema.INNODB_TRX "
     "WHERE trx_mysql_thread_id <> CONNECTION_ID() AND (trx_rows_modified > 0 "
     "OR trx_lock_structs > 0 OR trx_tables_locked > 0 OR trx_query IS NOT NULL)"
 )
@@ -279,13 +283,18 @@ class _Run:
         return count
 
     def marks(
-        self, watermarks: Sequence[tuple[str, str]]
+        self, watermarks: Sequence[tuple[str, str]], settle: bool = False
     ) -> tuple[list[tuple[Any, ...]], str | None]:
-        """(time, highest, lowest) per tracked column, and the oldest writer's start: read
-        before the snapshot is taken."""
+        """(time, highest, lowest) per tracked column, and the oldest writer's start (or when
+        INNODB_TRX was last seen current): read before the snapshot is taken. `settle` waits
+        until the marks just taken are older than what INNODB_TRX may lag behind."""
         reads = [self.all(sql)[0] for _, sql in watermarks]
+        if settle and reads:
+            time.sleep(TRX_CACHE)
         try:
-            oldest, _ = self.all(WRITERS)[0]
+            started, now = self.all(WRITERS)[0]
+            seen = now - timedelta(seconds=TRX_CACHE)
+            oldest = seen if started is None else min(started, seen)
         except pymysql.err.MySQLError:  # no PROCESS privilege: a margin instead
             oldest = reads[0][0] - timedelta(seconds=MARGIN) if reads else None
         return reads, None if oldest is None else encode(oldest)
@@ -321,7 +330,7 @@ def build(
     context: StepContext,
 ) -> None:  # fmt: skip
     run = _Run(conn, context.catalog, default_schema)
-    reads, oldest = run.marks(op.watermarks)
+    reads, oldest = run.marks(op.watermarks, settle=True)
     run.cur.execute(
         f"CREATE TABLE {op.target.sql()} ENGINE=InnoDB AS SELECT * FROM ({op.query}) AS "
         "`_jasmine_q` LIMIT 0"
