@@ -13,9 +13,10 @@ values past this refresh's own mark. So the next floor is the highest value of t
 taken at or before the oldest writer's start, and the marks after it are kept. INNODB_TRX is a
 cache InnoDB refreshes at most every 0.1 s, so a writer that began just before the read may not be
 listed: the read counts as `TRX_CACHE` seconds older than it is (a build, which has no earlier
-mark to fall back on, waits that long between its mark and the read). Without the PROCESS privilege INNODB_TRX shows nothing of others:
-`MARGIN` seconds stand in for it (transactions writing for longer may then be lost until
-`check`). Timestamp floors are read `SKEW` seconds early (writers' clocks and rounding).
+mark to fall back on, waits that long between its mark and the read). Without the PROCESS
+privilege INNODB_TRX shows nothing of others: `MARGIN` seconds stand in for it (transactions
+writing for longer may then be lost until `check`). Timestamp floors are read `SKEW` seconds
+early (writers' clocks and rounding).
 
 The data and the new watermarks are written in one transaction on one connection: the catalog
 UPDATE is guarded by the step's lease fence (another holder: nothing is written), so a crash
