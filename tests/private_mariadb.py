@@ -208,6 +208,7 @@ class PrivateMariaDB:
         self.base: Path | None = None
         self.tls: TlsFiles | None = None
         self.startup_seconds = 0.0  # wall time of the last start(): datadir + server
+        self.pids: list[int] = []  # every server process started, each in a session of its own
 
     # paths inside the temporary directory
     @property
@@ -260,6 +261,10 @@ class PrivateMariaDB:
             *_COMMON_OPTIONS,
             *self.extra_options,
         ]
+
+    def command(self) -> list[str]:
+        """The server's whole command line (a subclass may start it with a --defaults-file)."""
+        return [MARIADBD, "--no-defaults", *self.options()]
 
     # lifecycle
     def start(self) -> None:
@@ -314,12 +319,13 @@ class PrivateMariaDB:
         """Start mariadbd and wait for it. False if it lost the race for its port."""
         self.error_log.unlink(missing_ok=True)
         self.proc = subprocess.Popen(
-            [MARIADBD, "--no-defaults", *self.options()],
+            self.command(),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,  # a Ctrl-C for pytest is not for the server
         )
+        self.pids.append(self.proc.pid)
         deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
             code = self.proc.poll()
