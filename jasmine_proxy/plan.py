@@ -111,13 +111,15 @@ class Run:
 class CreateTrigger:
     """CREATE TRIGGER name AFTER `event` ON table FOR EACH ROW BEGIN body END (`trigger`).
     `follows`: the trigger it runs after; the backend sets it when it runs (the table's last
-    trigger of the same timing and event, so Jasmine's runs after the user's)."""
+    trigger of the same timing and event, so Jasmine's runs after the user's). `when`: a
+    condition on NEW and OLD (MySQL dialect) under which the body runs (None: always)."""
 
     name: Name
     table: Name
     event: str  # INSERT, UPDATE or DELETE
     body: tuple[str, ...]
     follows: str | None = None
+    when: str | None = None
 
 
 @dataclass(frozen=True)

@@ -147,6 +147,9 @@ class MySQLBackend:
         if isinstance(op, CreateTrigger):
             follows = f" FOLLOWS {quote(op.follows)}" if op.follows else ""
             body = "".join(f"  {statement};\n" for statement in op.body)
+            if op.when:
+                inner = "".join(f"    {statement};\n" for statement in op.body)
+                body = f"  IF {op.when} THEN\n{inner}  END IF;\n"
             return [
                 f"CREATE TRIGGER {op.name.sql()} AFTER {op.event} ON {op.table.sql()} "
                 f"FOR EACH ROW{follows}\nBEGIN\n{body}END"

@@ -126,11 +126,14 @@ class Helper:
 
 
 class Builder:
-    """The SQL of one trigger materialization, from its definition's analysis."""
+    """The SQL of one trigger materialization, from its definition's analysis. `embedded`:
+    for the embedded default (no locking reads, upsert assignments naming bare columns)."""
 
-    def __init__(self, d: Definition) -> None:
+    def __init__(self, d: Definition, embedded: bool = False) -> None:
         assert d.analysis is not None
         self.d, self.a = d, d.analysis
+        self.embedded = embedded
+        self.lock = "" if embedded else " LOCK IN SHARE MODE"
         self.select = _select(d)
         self.data = internal(d.name, "data")
         self.grouped = bool(self.a.group_by or self.a.aggregates)
@@ -298,9 +301,9 @@ class Builder:
         return select
 
     def body(self, source: Source, event: str) -> tuple[str, ...]:
-        """The trigger's statements: take away what the old row gave, add what the new one
-        gives. For a table on the right of a LEFT JOIN an inserted row first takes away the
-        NULL-extended rows it replaces, and a deleted one adds them back."""
+        """The trigger's statements (run only `when`): take away what the old row gave, add
+        what the new one gives. For a table on the right of a LEFT JOIN an inserted row first
+        takes away the NULL-extended rows it replaces, and a deleted one adds them back."""
         left = self.restricted(source, event) is not None
         old: tuple[str, bool] | None = ("OLD", False) if event != "INSERT" else None
         new: tuple[str, bool] | None = ("NEW", False) if event != "DELETE" else None
@@ -311,15 +314,19 @@ class Builder:
         removal = self.removal(source, event, *old) if old else ()
         add = [self.upsert(self.delta(source, event, new[0], 1, new[1]), add=True)] if new else []
         steps = [*removal[:1], *add, *removal[1:]] if self.grouped else [*removal, *add]
+        return tuple(steps)
+
+    def when(self, source: Source, event: str) -> str | None:
+        """The condition under which the trigger does anything: an UPDATE that changes no
+        column the query reads changes nothing."""
         if event != "UPDATE":
-            return tuple(steps)
+            return None
         read = [r.column for r in self.a.reads if r.table == source.alias]
         same = (  # BINARY: a change of case or of trailing spaces is a change too
             " AND ".join(f"BINARY NEW.{_sql(_id(c))} <=> BINARY OLD.{_sql(_id(c))}" for c in read)
             or "TRUE"
         )
-        inner = "".join(f"    {s};\n" for s in steps)
-        return (f"IF NOT ({same}) THEN\n{inner}  END IF",)
+        return f"NOT ({same})"
 
     def removal(self, source: Source, event: str, row: str, empty: bool) -> tuple[str, ...]:
         """What taking `row` away does: subtract (grouped) or delete its rows, then drop groups
@@ -348,11 +355,13 @@ class Builder:
         on = " AND ".join(f"{_sql(_col(k, DATA))} = {_sql(_col(k, DELTA))}" for k in self.keys)
         return (
             f"{self.data.sql()} AS {_sql(_id(DATA))} "
-            f"JOIN ({_sql(keys)} LOCK IN SHARE MODE) AS {_sql(_id(DELTA))} "
+            f"JOIN ({_sql(keys)}{self.lock}) AS {_sql(_id(DELTA))} "
             f"ON {on}"
         )
 
     def recompute(self, old: exp.Select, extremes: list[Helper]) -> str:
+        if self.embedded:
+            return self._recompute_upsert(old, extremes)
         per_row = old.args.get("group") is None and bool(self.key_names)
         removed = [
             exp.alias_(h.value(per_row), f"{h.column}r", quoted=True) for h in extremes
@@ -372,14 +381,45 @@ class Builder:
             fresh.set("expressions", [h.value()])
             sets.append(
                 f"{_sql(current)} = IF({_sql(gone)} {compare} {_sql(current)} "
-                f"OR {_sql(current)} IS NULL, ({_sql(fresh)} LOCK IN SHARE MODE), {_sql(current)})"
+                f"OR {_sql(current)} IS NULL, ({_sql(fresh)}{self.lock}), {_sql(current)})"
             )
         return f"UPDATE {matched} SET {', '.join(sets)}"
+
+    def _recompute_upsert(self, old: exp.Select, extremes: list[Helper]) -> str:
+        """`recompute` for SQLite, where a trigger's UPDATE cannot name its table with an
+        alias: an upsert of the groups the removal touched that still exist, each row
+        carrying the removed extreme in the helper's column, always meeting its key, so that
+        ON CONFLICT compares it with the kept one (`excluded`) and recomputes it if it was the
+        extreme, from the sources, for that group (the group's values in `excluded` too)."""
+        wanted = {*self.keys, *self.stored, *(h.column for h in extremes)}
+        removed = old.copy()
+        removed.set("expressions", [e for e in removed.expressions if e.alias in wanted])
+        names = [str(e.alias) for e in removed.expressions]
+        present = exp.select("1").from_(self.data.table().as_(DATA, quoted=True))
+        for k in self.keys:
+            present = present.where(exp.EQ(this=_col(k, DATA), expression=_col(k, DELTA)))
+        rows = exp.select("*").from_(removed.subquery(DELTA, copy=False))
+        rows = rows.where(exp.Exists(this=present))
+        sets = []
+        for h in extremes:
+            q, gone = _sql(_id(h.column)), _sql(_col(h.column, "excluded"))
+            compare = "<=" if h.kind == "min" else ">="
+            fresh = self.from_()
+            for n in self.key_names:
+                same = exp.NullSafeEQ(this=self.nodes[n].copy(), expression=_col(n, "excluded"))
+                fresh = fresh.where(same)
+            fresh.set("expressions", [h.value()])
+            sets.append(f"{q} = IF({gone} {compare} {q} OR {q} IS NULL, ({_sql(fresh)}), {q})")
+        columns = ", ".join(_sql(_id(c)) for c in names)
+        return (
+            f"INSERT INTO {self.data.sql()} ({columns}) {_sql(rows)} "
+            f"ON DUPLICATE KEY UPDATE {', '.join(sets)}"
+        )
 
     def upsert(self, delta: exp.Select, add: bool) -> str:
         """INSERT the delta's rows; a row whose key exists is combined with it."""
         target = self.data.sql()
-        mine = f"{target}."
+        mine = "" if self.embedded else f"{target}."  # SQLite: bare names are the row's
         columns = self.columns()
         sets = []
         if self.grouped:
@@ -403,7 +443,7 @@ class Builder:
             sets.append(f"{mine}{q} = {mine}{q}")
         names = ", ".join(_sql(_id(c)) for c in columns)
         return (  # the data table's columns named in full: no clash with the sources' names
-            f"INSERT INTO {target} ({names}) {_sql(delta)} LOCK IN SHARE MODE "
+            f"INSERT INTO {target} ({names}) {_sql(delta)}{self.lock} "
             f"ON DUPLICATE KEY UPDATE {', '.join(sets)}"
         )
 
@@ -414,7 +454,8 @@ class Builder:
         for i, source in enumerate(self.a.sources):
             for event, suffix in EVENTS.items():
                 name = Name(source.name.schema, internal(self.d.name, f"{i}{suffix}").name)
-                found.append(CreateTrigger(name, source.name, event, self.body(source, event)))
+                body, when = self.body(source, event), self.when(source, event)
+                found.append(CreateTrigger(name, source.name, event, body, when=when))
         return found
 
 
@@ -489,14 +530,12 @@ class Trigger:
         found = d.obstacle(self.name)
         if found is not None:
             return found
-        if getattr(d, "backend", None) == "sqlite":
-            return "triggers are not supported on the embedded backend yet"
         if d.analysis is None:
             return "the query's sources are not known (no analysis)"
         return obstacle(d.analysis)
 
     def compile(self, d: Definition) -> Plan:
-        b = Builder(d)
+        b = Builder(d, embedded=d.backend == "sqlite")
         triggers = b.triggers()
         reads = tuple((s.name, s.alias) for s in b.a.sources)
         fill = Fill(b.data, reads, tuple(b.columns()), _sql(b.rows()))
