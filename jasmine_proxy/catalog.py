@@ -26,6 +26,7 @@ from sqlalchemy.engine import Connection, Engine
 from jasmine_proxy.errors import ConfigError, NameTaken, NoSuchMaterialization
 from jasmine_proxy.options import Options
 from jasmine_proxy.plan import Name, Plan
+from jasmine_proxy.retry import on_deadlock
 
 VERSION = 2
 #: a step's claim lapses this long after its holder last renewed it: how soon a dead process's
@@ -174,7 +175,11 @@ class LeaseLost(Exception):
 
 
 class Catalog:
-    """Reads and writes the catalog through the service account's SQLAlchemy engine."""
+    """Reads and writes the catalog through the service account's SQLAlchemy engine.
+
+    Each method is one transaction, run again on a 1213 (`retry.on_deadlock`): on a Galera
+    cluster a catalog write that another node's write beat to the same row fails certification
+    at COMMIT, and a claim retried after it sees the winner's row (so it loses cleanly)."""
 
     def __init__(self, engine: Engine, schema: str | None, prefix: str = "") -> None:
         self.engine = engine
@@ -183,6 +188,7 @@ class Catalog:
 
     # -- set-up ------------------------------------------------------------------------------
 
+    @on_deadlock
     def open(self) -> None:
         """Create the catalog if missing, upgrade it in place if older; idempotent."""
         with self.engine.begin() as conn:
@@ -218,6 +224,7 @@ class Catalog:
 
     # -- materializations ----------------------------------------------------------------------
 
+    @on_deadlock
     def find(self, name: Name) -> Materialization | None:
         with self.engine.connect() as conn:
             row = conn.execute(
@@ -233,6 +240,7 @@ class Catalog:
             raise NoSuchMaterialization(str(name))
         return found
 
+    @on_deadlock
     def all(self) -> list[Materialization]:
         with self.engine.connect() as conn:
             rows = conn.execute(
@@ -240,6 +248,7 @@ class Catalog:
             )
             return [_materialization(r._mapping) for r in rows]
 
+    @on_deadlock
     def add(self, m: Materialization) -> Materialization:
         """Record a new materialization; `NameTaken` if the name is recorded already."""
         values = _row(m)
@@ -252,6 +261,7 @@ class Catalog:
             raise NameTaken(f"Materialization '{m.qualified}' already exists") from None
         return replace(m, id=int(new_id))
 
+    @on_deadlock
     def save(self, m: Materialization, fence: int | None = None) -> Materialization:
         """Write `m`; with `fence`, only while that lease is still ours (else `LeaseLost`), and
         a step that ended (`m.step` None) gives its lease up."""
@@ -267,6 +277,7 @@ class Catalog:
                 raise LeaseLost(f"the lease on {m.qualified} was taken over (fence {fence})")
         return m
 
+    @on_deadlock
     def claim(
         self,
         m: Materialization,
@@ -303,6 +314,7 @@ class Catalog:
             )
             return m.fence + 1 if result.rowcount == 1 else None
 
+    @on_deadlock
     def holder(self, m: Materialization) -> str | None:
         """Who holds (or last held, if it died) the lease on `m`'s running step."""
         with self.engine.connect() as conn:
@@ -311,6 +323,7 @@ class Catalog:
             ).scalar()
             return None if found is None else str(found)
 
+    @on_deadlock
     def note_process(self, m: Materialization, fence: int, owner: str) -> None:
         """Record which backend process runs the step (so a taker-over can stop it)."""
         with self.engine.begin() as conn:
@@ -320,6 +333,7 @@ class Catalog:
                 .values(lease_owner=owner[:128])
             )
 
+    @on_deadlock
     def renew(self, m: Materialization, fence: int) -> bool:
         """Extend a lease this holder still has; False once it was taken over."""
         with self.engine.begin() as conn:
@@ -330,10 +344,12 @@ class Catalog:
             )
             return result.rowcount == 1
 
+    @on_deadlock
     def remove(self, m: Materialization) -> None:
         with self.engine.begin() as conn:
             conn.execute(sa.delete(self.mats).where(self.mats.c.id == m.id))
 
+    @on_deadlock
     def interrupted(
         self, dead: Callable[[str], bool] = lambda owner: False
     ) -> list[tuple[Materialization, str | None]]:
@@ -355,6 +371,7 @@ class Catalog:
 
     # -- events ----------------------------------------------------------------------------
 
+    @on_deadlock
     def record(self, m: Materialization, event: str, started: datetime, **values: Any) -> int:
         """Append one event to the log; `values` are to_state, duration_ms, rows, error."""
         with self.engine.begin() as conn:

@@ -8,9 +8,11 @@ process that dies half-way leaves the claim behind, and `recover` (at start-up) 
 event again. Re-running converges because every operation is idempotent, and an interrupted
 `create` is first undone (its objects are ours: the name was checked free before it started).
 
-Failures: an error that retrying may cure (the backend went away, a deadlock, a lock wait
-timeout) leaves the state as it was with Health `failing`; any other error needs a person and
-moves the materialization to `failed`, the error and the step recorded.
+Failures: a deadlock (1213; on Galera also a write another node's write beat) runs the step's
+work again at once, a few times (`retry.retrying`); an error that retrying later may cure (the
+backend went away, deadlocks every time, a lock wait timeout) leaves the state as it was with
+Health `failing`; any other error needs a person and moves the materialization to `failed`, the
+error and the step recorded.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from jasmine_proxy.catalog import LEASE_SECONDS, Catalog, Materialization, now
 from jasmine_proxy.errors import BackendRejected, BackendUnavailable, IllegalStep, NameTaken
 from jasmine_proxy.extended import ClientSession
 from jasmine_proxy.plan import Name, Op
+from jasmine_proxy.retry import retrying
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +128,14 @@ class Steps:
         context = StepContext(m.id, fence, table, dict(m.watermarks))
         try:
             with self._renewing(claimed, fence):
-                rows = self._act(claimed, event, session, recovering, context)
+                # a 1213 rolled the work back (Galera: another node's change won): run it again,
+                # a create undoing its first attempt as a recovery does
+                rows = retrying(
+                    lambda attempt: self._act(
+                        claimed, event, session, recovering or attempt > 0, context
+                    ),
+                    f"{event} of {m.qualified}",
+                )
         except Exception as exc:  # recorded, then returned to the caller
             metrics.step_done(m, event, time.monotonic() - clock, None, ok=False)
             return self._failed(claimed, event, started, clock, exc, fence)
