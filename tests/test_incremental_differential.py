@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import os
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
-from tests.materialize import Jasmine, run, show
+from tests.materialize import Jasmine, run, scalar, show
 from tests.support import direct
 
 pytestmark = pytest.mark.backend
@@ -80,60 +80,69 @@ def writes(rng: random.Random, conn: Any, customers: int, top: int) -> tuple[int
 
 @pytest.mark.parametrize("kind", sorted(QUERIES))
 def test_differential(j: Jasmine, make_database: Any, kind: str) -> None:
-    seed = int(os.environ.get("JASMINE_DIFF_SEED", random.randrange(1 << 30)))
-    print(f"seed={seed} kind={kind} rounds={ROUNDS}")
-    rng = random.Random(seed)
     database = make_database()
+    with (
+        j.connect(database) as conn,
+        direct(database=database, autocommit=True) as main,
+        direct(database=database) as held,
+    ):
+        play(kind, conn, main, held, lambda sql: rows(database, sql))
+
+
+def play(
+    kind: str,
+    conn: Any,
+    main: Any,
+    held: Any,
+    read: Callable[[str], list[tuple[Any, ...]]],
+    rounds: int = ROUNDS,
+) -> None:
+    """The rounds on a fresh database: `conn` through the proxy, `main` (autocommit) and `held`
+    (a transaction kept open across a refresh) for the writes, `read(sql)` for sorted rows
+    (each may be a connection to another server of a cluster)."""
+    seed = int(os.environ.get("JASMINE_DIFF_SEED", random.randrange(1 << 30)))
+    print(f"seed={seed} kind={kind} rounds={rounds}")
+    rng = random.Random(seed)
     query = QUERIES[kind]
-    with j.connect(database) as conn:
-        run(
-            conn,
-            "CREATE TABLE c (id INT AUTO_INCREMENT PRIMARY KEY, region VARCHAR(10) NOT NULL)",
-            "CREATE TABLE o (id INT AUTO_INCREMENT PRIMARY KEY, cid INT, amount INT NOT NULL,"
-            " status CHAR(1) NOT NULL, ts DATETIME(6) NOT NULL DEFAULT NOW(6) ON UPDATE NOW(6),"
-            " KEY (cid), KEY (ts))",
-            "INSERT INTO c (region) VALUES ('n'), ('s'), ('e')",
-            "INSERT INTO o (cid, amount, status) VALUES (1, 20, 'a'), (2, 30, 'b'), (3, 5, 'a')",
+    run(
+        conn,
+        "CREATE TABLE c (id INT AUTO_INCREMENT PRIMARY KEY, region VARCHAR(10) NOT NULL)",
+        "CREATE TABLE o (id INT AUTO_INCREMENT PRIMARY KEY, cid INT, amount INT NOT NULL,"
+        " status CHAR(1) NOT NULL, ts DATETIME(6) NOT NULL DEFAULT NOW(6) ON UPDATE NOW(6),"
+        " KEY (cid), KEY (ts))",
+        "INSERT INTO c (region) VALUES ('n'), ('s'), ('e')",
+        "INSERT INTO o (cid, amount, status) VALUES (1, 20, 'a'), (2, 30, 'b'), (3, 5, 'a')",
+    )
+    run(conn, f"CREATE MATERIALIZATION m USING incremental WITH (watermark = 'ts') AS {query}")
+    customers, history = 3, []
+    database = scalar(conn, "SELECT DATABASE()")
+    for round_ in range(1, rounds + 1):
+        top = read("SELECT COALESCE(MAX(id), 0) FROM o")[0][0]
+        customers, done = writes(rng, main, customers, top)
+        history.append(done)
+        deletes = rng.random() < 0.15
+        if deletes:
+            victim = rng.randint(1, max(top, 1))
+            run(main, f"DELETE FROM o WHERE id = {victim}")
+            history.append([f"DELETE FROM o WHERE id = {victim}"])
+        late = rng.random() < 0.3  # a transaction open across the refresh
+        if late:
+            run(held, "BEGIN")
+            customers, done = writes(rng, held, customers, top)
+            history.append(["-- held open across the refresh:", *done])
+        run(conn, "REFRESH MATERIALIZATION m")
+        if late:
+            run(held, "COMMIT")
+            run(conn, "REFRESH MATERIALIZATION m")
+        expected = read(query)
+        if deletes:  # a delete may be seen or not: check says which, rebuild cures
+            differs = read("SELECT * FROM m") != expected
+            run(conn, "ALTER MATERIALIZATION m STEP check")
+            health = show(conn, database)["m"]["Health"]
+            assert health == ("drifted" if differs else "ok"), (seed, round_)
+            if differs:
+                run(conn, "ALTER MATERIALIZATION m REBUILD")
+        got = read("SELECT * FROM m")
+        assert got == expected, f"seed={seed} kind={kind}: round {round_} differs\n" + "\n".join(
+            ";\n".join(r) for r in history[-3:]
         )
-        run(
-            conn,
-            f"CREATE MATERIALIZATION m USING incremental WITH (watermark = 'ts') AS {query}",
-        )
-        customers, history = 3, []
-        main = direct(database=database, autocommit=True)
-        held = direct(database=database)
-        try:
-            for round_ in range(1, ROUNDS + 1):
-                top = rows(database, "SELECT COALESCE(MAX(id), 0) FROM o")[0][0]
-                customers, done = writes(rng, main, customers, top)
-                history.append(done)
-                deletes = rng.random() < 0.15
-                if deletes:
-                    victim = rng.randint(1, max(top, 1))
-                    run(main, f"DELETE FROM o WHERE id = {victim}")
-                    history.append([f"DELETE FROM o WHERE id = {victim}"])
-                late = rng.random() < 0.3  # a transaction open across the refresh
-                if late:
-                    run(held, "BEGIN")
-                    customers, done = writes(rng, held, customers, top)
-                    history.append(["-- held open across the refresh:", *done])
-                run(conn, "REFRESH MATERIALIZATION m")
-                if late:
-                    run(held, "COMMIT")
-                    run(conn, "REFRESH MATERIALIZATION m")
-                expected = rows(database, query)
-                if deletes:  # a delete may be seen or not: check says which, rebuild cures
-                    differs = rows(database, "SELECT * FROM m") != expected
-                    run(conn, "ALTER MATERIALIZATION m STEP check")
-                    health = show(conn, database)["m"]["Health"]
-                    assert health == ("drifted" if differs else "ok"), (seed, round_)
-                    if differs:
-                        run(conn, "ALTER MATERIALIZATION m REBUILD")
-                got = rows(database, "SELECT * FROM m")
-                assert got == expected, (
-                    f"seed={seed} kind={kind}: round {round_} differs\n"
-                    + "\n".join(";\n".join(r) for r in history[-3:])
-                )
-        finally:
-            main.close()
-            held.close()
