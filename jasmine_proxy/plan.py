@@ -181,6 +181,46 @@ class IncrementalRefresh:
     stateful = True
 
 
+@dataclass(frozen=True)
+class WindowJoinBuild:
+    """(`window_join`) Create `target` (keyed on `key`) and `late` (the rows found arriving
+    later than allowed_lateness, one per stream and id) and fill `target` with `query`'s rows
+    from one consistent read; record per stream the starting arrival watermark (`watermarks`:
+    label, SELECT NOW(6), MAX(id), MIN(id)) and the event-time watermark (`highs`: the latest
+    timestamp of the rows below the floor `@jasmine_floor_<i>`). Runs with the step's context."""
+
+    target: Name
+    late: Name
+    query: str
+    key: tuple[str, ...]
+    streams: tuple[str, ...]
+    watermarks: tuple[tuple[str, str], ...]
+    highs: tuple[str, ...]
+    stateful = True
+
+    def creates(self) -> Name | None:
+        return self.target
+
+
+@dataclass(frozen=True)
+class WindowJoinRefresh:
+    """(`window_join`) Append the pairs the rows past each stream's arrival floor make, count
+    the rows that arrived later than `lateness` seconds, and move the watermarks in the catalog,
+    in one transaction. `arrivals[i]` selects stream i's (id, timestamp) at or past
+    `@jasmine_floor_<i>` in id order; `pairs` are the query restricted to new rows of the first
+    stream, and to new rows of the second joined to old rows of the first (no pair twice)."""
+
+    target: Name
+    late: Name
+    key: tuple[str, ...]
+    streams: tuple[str, ...]
+    watermarks: tuple[tuple[str, str], ...]
+    arrivals: tuple[str, ...]
+    pairs: tuple[str, ...]
+    lateness: float
+    stateful = True
+
+
 Op = (
     CreateView
     | CreateTableAs
@@ -192,6 +232,8 @@ Op = (
     | Fill
     | IncrementalBuild
     | IncrementalRefresh
+    | WindowJoinBuild
+    | WindowJoinRefresh
 )
 _OPS: dict[str, type[Op]] = {
     t.__name__: t
@@ -206,6 +248,8 @@ _OPS: dict[str, type[Op]] = {
         Fill,
         IncrementalBuild,
         IncrementalRefresh,
+        WindowJoinBuild,
+        WindowJoinRefresh,
     )
 }
 

@@ -32,6 +32,7 @@ SHOW_COLUMNS = [
     "Rows",
     "Health",
     "Last_error",
+    "Late_rows",  # window_join: rows that arrived later than allowed_lateness (else NULL)
 ]
 SAMPLE_ROWS = 3
 
@@ -72,7 +73,16 @@ def show_row(m: Materialization, at: datetime) -> tuple[Any, ...]:
         m.rows,
         health(m, at),
         m.last_error,
+        late_rows(m),
     )
+
+
+def late_rows(m: Materialization) -> int | None:
+    """How many source rows a window_join found arriving later than allowed_lateness (its
+    refreshes count them in the watermarks, in the data's transaction); None for the others."""
+    if m.strategy != "window_join":
+        return None
+    return sum(int(n) for n in (m.watermarks.get("late") or {}).values())
 
 
 def fields(m: Materialization) -> list[tuple[str, Any]]:

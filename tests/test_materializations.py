@@ -46,6 +46,7 @@ SHOW_COLUMNS = [
     "Rows",
     "Health",
     "Last_error",
+    "Late_rows",
 ]
 EVENT_COLUMNS = [
     "Id",

@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
-import pymysql
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlglot import exp
@@ -22,6 +21,7 @@ from sqlglot import exp
 from jasmine_proxy.analysis import KeyInfo, TableKeys
 from jasmine_proxy.backends import StepContext, register
 from jasmine_proxy.backends import mysql_incremental as incremental
+from jasmine_proxy.backends import mysql_window_join as window_join
 from jasmine_proxy.errors import BackendRejected, Denied, NameTaken
 from jasmine_proxy.extended import ClientSession
 from jasmine_proxy.plan import (
@@ -37,30 +37,9 @@ from jasmine_proxy.plan import (
     Op,
     Run,
     Swap,
+    WindowJoinBuild,
+    WindowJoinRefresh,
 )
-
-#: the primary key of a table Jasmine creates whose rows have no key of their own: Galera
-#: replicates a row change by its primary key (without one, every other node finds the row by
-#: scanning the table); INVISIBLE, so `SELECT *` and `INSERT ... VALUES` without a column list
-#: (what readers and Jasmine's own refreshes use) do not see it
-HIDDEN_KEY = "`_jasmine_row` BIGINT UNSIGNED NOT NULL AUTO_INCREMENT INVISIBLE PRIMARY KEY"
-
-
-def causal_reads(dbapi_connection: Any, _record: Any) -> None:
-    """On a Galera node (`@@wsrep_on`), a service-account connection's reads first wait until
-    the node has applied every write the cluster committed before them
-    (`wsrep_sync_wait=1`): a catalog row, or a source row, written through another node is seen
-    at once. A server without Galera is left as it is."""
-    cursor = dbapi_connection.cursor()
-    try:
-        cursor.execute("SELECT @@wsrep_on")
-        row = cursor.fetchone()
-        if row is not None and str(row[0]).upper() in ("1", "ON"):
-            cursor.execute("SET SESSION wsrep_sync_wait = 1")
-    except pymysql.err.MySQLError:  # MySQL has no wsrep_on (1193 unknown system variable)
-        pass
-    finally:
-        cursor.close()
 
 
 def literal(text: str) -> str:
@@ -150,7 +129,6 @@ class MySQLBackend:
             # InnoDB takes shared locks on every source row it reads there)
             isolation_level="READ COMMITTED",
         )
-        sa.event.listen(self.engine, "connect", causal_reads)
         # a forked worker process must not share the parent's pooled sockets
         os.register_at_fork(after_in_child=lambda: self.engine.dispose(close=False))
 
@@ -166,11 +144,6 @@ class MySQLBackend:
 
     def render(self, op: Op, default_schema: str | None) -> list[str]:
         use = [f"USE {quote(default_schema)}"] if default_schema else []
-        if isinstance(op, CreateTableAs) and not op.key:  # a key of its own (see HIDDEN_KEY)
-            return [
-                *use,
-                f"CREATE TABLE {op.target.sql()} ({HIDDEN_KEY}) ENGINE=InnoDB AS {op.query}",
-            ]
         common = render_common(op, default_schema, " ENGINE=InnoDB")
         if common is not None:
             return common
@@ -203,6 +176,11 @@ class MySQLBackend:
             if isinstance(op, IncrementalBuild):
                 return [*use, *incremental.render_build(op, catalog)]
             return [*use, *incremental.render_refresh(op, catalog)]
+        if isinstance(op, WindowJoinBuild | WindowJoinRefresh):
+            catalog = Name(self.catalog_schema or "jasmine", "materializations").sql()
+            if isinstance(op, WindowJoinBuild):
+                return [*use, *window_join.render_build(op, catalog)]
+            return [*use, *window_join.render_refresh(op, catalog)]
         raise TypeError(f"unknown plan operation {op!r}")
 
     def run(
@@ -212,17 +190,24 @@ class MySQLBackend:
         default_schema: str | None,
         context: StepContext | None = None,
     ) -> None:
-        """`context`: the step's, for the operations marked `stateful` (incremental's)."""
-        if isinstance(op, IncrementalBuild | IncrementalRefresh):
+        """`context`: the step's, for the operations marked `stateful` (incremental's and
+        window_join's)."""
+        stateful = IncrementalBuild | IncrementalRefresh | WindowJoinBuild | WindowJoinRefresh
+        if isinstance(op, stateful):
             if context is None:
                 raise TypeError(f"{type(op).__name__} runs only within a step (context=)")
-            if self.kind(conn, op.target) and isinstance(op, IncrementalBuild):
+            builds = isinstance(op, IncrementalBuild | WindowJoinBuild)
+            if builds and self.kind(conn, op.target):
                 raise NameTaken(f"Table '{op.target}' already exists")
             with self._watchdog(conn):
                 if isinstance(op, IncrementalBuild):
                     incremental.build(self.engine, conn, op, default_schema, context)
-                else:
+                elif isinstance(op, IncrementalRefresh):
                     incremental.refresh(conn, op, default_schema, context)
+                elif isinstance(op, WindowJoinBuild):
+                    window_join.build(self.engine, conn, op, default_schema, context)
+                else:
+                    window_join.refresh(conn, op, default_schema, context)
             return
         if isinstance(op, Swap):
             self._swap(conn, op)

@@ -91,4 +91,5 @@ from jasmine_proxy.patterns import (  # noqa: E402, F401
     snapshot,
     trigger,
     view,
+    window_join,
 )

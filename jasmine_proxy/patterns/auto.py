@@ -1,6 +1,7 @@
 """`auto` (the default): the cheapest registered strategy that accepts the query and meets
-`target_lag`: zero lag wants `trigger`; otherwise `incremental` where it applies; otherwise
-`snapshot`. The plan's reasons say why each other strategy was not chosen.
+`target_lag`: zero lag wants `trigger`; otherwise `window_join` for a join of two event streams
+within a time window (it appends, keeping no lineage), `incremental` where it applies, and
+`snapshot` for the rest. The plan's reasons say why each other strategy was not chosen.
 """
 
 from __future__ import annotations
@@ -11,13 +12,15 @@ from jasmine_proxy.errors import NotMaintainable
 from jasmine_proxy.patterns import PATTERNS, Definition, register
 from jasmine_proxy.plan import Plan
 
-PREFERENCE = ("trigger", "incremental", "snapshot")
+PREFERENCE = ("trigger", "window_join", "incremental", "snapshot")
 
 
 @register
 class Auto:
     name = "auto"
-    options = frozenset({"target_lag", "unique_key", "watermark", "build"})
+    options = frozenset(
+        {"target_lag", "unique_key", "watermark", "window", "allowed_lateness", "build"}
+    )
     summary = "the cheapest strategy that accepts the query and meets target_lag"
 
     def obstacle(self, d: Definition) -> str | None:
