@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
+import pymysql
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlglot import exp
@@ -40,6 +41,29 @@ from jasmine_proxy.plan import (
     WindowJoinBuild,
     WindowJoinRefresh,
 )
+
+#: the primary key of a table Jasmine creates whose rows have no key of their own: Galera
+#: replicates a row change by its primary key (without one, every other node finds the row by
+#: scanning the table); INVISIBLE, so `SELECT *` and `INSERT ... VALUES` without a column list
+#: (what readers and Jasmine's own refreshes use) do not see it
+HIDDEN_KEY = "`_jasmine_row` BIGINT UNSIGNED NOT NULL AUTO_INCREMENT INVISIBLE PRIMARY KEY"
+
+
+def causal_reads(dbapi_connection: Any, _record: Any) -> None:
+    """On a Galera node (`@@wsrep_on`), a service-account connection's reads first wait until
+    the node has applied every write the cluster committed before them
+    (`wsrep_sync_wait=1`): a catalog row, or a source row, written through another node is seen
+    at once. A server without Galera is left as it is."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("SELECT @@wsrep_on")
+        row = cursor.fetchone()
+        if row is not None and str(row[0]).upper() in ("1", "ON"):
+            cursor.execute("SET SESSION wsrep_sync_wait = 1")
+    except pymysql.err.MySQLError:  # MySQL has no wsrep_on (1193 unknown system variable)
+        pass
+    finally:
+        cursor.close()
 
 
 def literal(text: str) -> str:
@@ -129,6 +153,7 @@ class MySQLBackend:
             # InnoDB takes shared locks on every source row it reads there)
             isolation_level="READ COMMITTED",
         )
+        sa.event.listen(self.engine, "connect", causal_reads)
         # a forked worker process must not share the parent's pooled sockets
         os.register_at_fork(after_in_child=lambda: self.engine.dispose(close=False))
 
@@ -144,6 +169,11 @@ class MySQLBackend:
 
     def render(self, op: Op, default_schema: str | None) -> list[str]:
         use = [f"USE {quote(default_schema)}"] if default_schema else []
+        if isinstance(op, CreateTableAs) and not op.key:  # a key of its own (see HIDDEN_KEY)
+            return [
+                *use,
+                f"CREATE TABLE {op.target.sql()} ({HIDDEN_KEY}) ENGINE=InnoDB AS {op.query}",
+            ]
         common = render_common(op, default_schema, " ENGINE=InnoDB")
         if common is not None:
             return common
