@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from tests.sites import site  # noqa: F401  (a fixture: a test's database on each backend)
 from tests.support import Proxy, direct, mariadb_reason
 
 IN_CI = os.environ.get("CI", "").lower() == "true"

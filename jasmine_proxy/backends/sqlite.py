@@ -40,7 +40,8 @@ from sqlglot import exp
 
 from jasmine_proxy import sqlite_db, translate
 from jasmine_proxy.analysis import KeyInfo
-from jasmine_proxy.backends import register
+from jasmine_proxy.backends import StepContext, register
+from jasmine_proxy.backends import sqlite_incremental as incremental
 from jasmine_proxy.backends.mysql import literal, quote, read_keys, render_common
 from jasmine_proxy.embedded import EmbeddedSession, Ok
 from jasmine_proxy.errors import NameTaken, UnsupportedStatement
@@ -51,6 +52,8 @@ from jasmine_proxy.plan import (
     CreateView,
     DropTrigger,
     Fill,
+    IncrementalBuild,
+    IncrementalRefresh,
     Name,
     Op,
     Swap,
@@ -101,6 +104,10 @@ class SQLiteBackend:
             return [trigger_sql(op, default_schema, plain)]
         if isinstance(op, DropTrigger):
             return [f"DROP TRIGGER IF EXISTS {_native(op.name)}"]
+        if isinstance(op, IncrementalBuild):
+            return [*use, *incremental.render_build(op, self._catalog_table())]
+        if isinstance(op, IncrementalRefresh):
+            return [*use, *incremental.render_refresh(op, self._catalog_table())]
         if isinstance(op, Fill):
             columns = ", ".join(quote(c) for c in op.columns)
             return [
@@ -114,7 +121,28 @@ class SQLiteBackend:
             f"not supported on the embedded backend: {type(op).__name__} operations"
         )
 
-    def run(self, conn: EmbeddedSession, op: Op, default_schema: str | None) -> None:
+    def _catalog_table(self) -> str:
+        """The catalog's materializations table, as SQLite names it."""
+        return f"{self.catalog_prefix}materializations"
+
+    def run(
+        self,
+        conn: EmbeddedSession,
+        op: Op,
+        default_schema: str | None,
+        context: StepContext | None = None,
+    ) -> None:
+        """`context`: the step's, for the operations marked `stateful` (incremental's)."""
+        if isinstance(op, IncrementalBuild | IncrementalRefresh):
+            if context is None:
+                raise TypeError(f"{type(op).__name__} runs only within a step (context=)")
+            if isinstance(op, IncrementalBuild):
+                if self.kind(conn, op.target):
+                    raise NameTaken(f"Table '{op.target}' already exists")
+                incremental.build(conn, op, default_schema, context, self._catalog_table())
+            else:
+                incremental.refresh(conn, op, default_schema, context, self._catalog_table())
+            return
         if isinstance(op, Swap):
             self._swap(conn, op)
             return

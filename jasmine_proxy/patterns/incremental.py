@@ -52,7 +52,7 @@ from jasmine_proxy.plan import (
 )
 
 #: the backends whose `run` takes the step's context (the stateful operations)
-BACKENDS = ("mysql",)
+BACKENDS = ("mysql", "sqlite")
 CHANGED = "_jasmine_changed"
 KEYS = "_jasmine_keys"
 
