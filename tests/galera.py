@@ -111,6 +111,7 @@ class GaleraNode(PrivateMariaDB):
         )
         values = {
             "datadir": str(self.datadir),
+            "tmpdir": str(self.datadir),  # not /tmp, where a start deletes every #sql* file
             "socket": str(self.socket_path),
             "pid-file": str(self.pid_file),
             "log-error": str(self.error_log),

@@ -245,6 +245,7 @@ class PrivateMariaDB:
         return [
             *user,
             f"--datadir={self.datadir}",
+            f"--tmpdir={self.datadir}",  # not /tmp: a start deletes every #sql* file there
             f"--socket={self.socket_path}",
             f"--pid-file={self.pid_file}",
             f"--log-error={self.error_log}",
@@ -297,6 +298,7 @@ class PrivateMariaDB:
             "--no-defaults",
             *user,
             f"--datadir={self.datadir}",
+            f"--tmpdir={self.datadir}",  # not /tmp: a start deletes every #sql* file there
             "--auth-root-authentication-method=normal",
             "--skip-test-db",
             *_COMMON_OPTIONS,
