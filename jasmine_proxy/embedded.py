@@ -31,6 +31,7 @@ from jasmine_proxy.embedded_ddl import Ddl, base_tables
 from jasmine_proxy.errors import BackendRejected, JasmineError
 from jasmine_proxy.protocol import TextResult
 from jasmine_proxy.result_types import ColumnType, Ok, Outcome, Rows
+from jasmine_proxy.sqlite_decimal import CONTEXT, is_wide
 from jasmine_proxy.sqlite_errors import sqlite_error
 from jasmine_proxy.sqltext import (
     SELECT,
@@ -276,6 +277,7 @@ class EmbeddedSession(Ddl):
                 statement,
                 self.database,
                 decimal_columns=self._decimal_columns(tables),
+                wide_decimal_columns=self._decimal_columns(tables, wide=True),
                 datetime_columns=self._datetime_columns(tables),
             ).statements[0]
         except JasmineError:
@@ -508,6 +510,7 @@ class EmbeddedSession(Ddl):
             statement,
             self.database,
             decimal_columns=self._decimal_columns(tables),
+            wide_decimal_columns=self._decimal_columns(tables, wide=True),
             datetime_columns=self._datetime_columns(tables),
         ).statements[0]
         cursor = self.conn.execute(translated)
@@ -553,6 +556,7 @@ class EmbeddedSession(Ddl):
             self.database,
             changed_rows_only=isinstance(statement, exp.Insert) or not self.found_rows,
             decimal_columns=self._decimal_columns(tables),
+            wide_decimal_columns=self._decimal_columns(tables, wide=True),
             datetime_columns=self._datetime_columns(tables),
         )
         before = self._count(t.table) if t.upsert and t.table else 0
@@ -592,23 +596,6 @@ class EmbeddedSession(Ddl):
         if self._id_set:
             insert_id = self.last_insert_id
         return Ok(affected_rows=affected, last_insert_id=insert_id)
-
-    def translate_write(self, sql: str) -> list[str]:
-        """The SQLite statements that `execute(sql)` runs for this INSERT, UPDATE or DELETE,
-        without running them: DECIMAL assignments rounded, as for a client (the embedded
-        backend puts them in the bodies of `trigger` materializations' SQLite triggers)."""
-        with self._lock:
-            statement = translate.parse(sql)
-            if not isinstance(statement, (exp.Insert, exp.Update, exp.Delete)):
-                raise translate.GrammarError(translate.syntax_error(sql))
-            tables = base_tables(statement, self.database)
-            self._prepare_assignments(statement)
-            return translate.translate(
-                statement,
-                self.database,
-                decimal_columns=self._decimal_columns(tables),
-                datetime_columns=self._datetime_columns(tables),
-            ).statements
 
     @staticmethod
     def _rows_given(statement: exp.Insert) -> int:
@@ -659,7 +646,7 @@ class EmbeddedSession(Ddl):
 
     def _prepare_assignments(self, statement: exp.Expression) -> None:
         """SET col = DEFAULT, and DECIMAL columns assigned an expression: rounded to their scale
-        as MySQL stores them (so 0.15 + 0.20 is stored as 0.35, not 0.35000000000000003)."""
+        as MySQL stores them (`jasmine_decimal`; a wide column's value as exact text)."""
         target = statement.this.this if isinstance(statement.this, exp.Schema) else statement.this
         if not isinstance(target, exp.Table):
             return
@@ -690,11 +677,19 @@ class EmbeddedSession(Ddl):
                 else:
                     value.replace(sqlglot.parse_one(default, read="mysql"))
                 continue
-            m = re.match(r"decimal\(\d+,(\d+)\)", col.type)
-            if m and not isinstance(value, (exp.Literal, exp.Null, exp.Column)):
+            if not col.type.startswith("decimal") or isinstance(value, exp.Null):
+                continue
+            precision, scale = tabledef.decimal_precision(col.type)
+            if is_wide(precision) or not isinstance(value, (exp.Literal, exp.Column)):
                 value.replace(
                     exp.Anonymous(
-                        this="round", expressions=[value.copy(), exp.Literal.number(m.group(1))]
+                        this="jasmine_decimal",
+                        expressions=[
+                            value.copy(),
+                            exp.Literal.number(precision),
+                            exp.Literal.number(scale),
+                            exp.Literal.number(0),
+                        ],
                     )
                 )
 
@@ -710,12 +705,18 @@ class EmbeddedSession(Ddl):
                 )
         return frozenset(out)
 
-    def _decimal_columns(self, tables: list[tuple[str, str]]) -> frozenset[str]:
+    def _decimal_columns(self, tables: list[tuple[str, str]], wide: bool = False) -> frozenset[str]:
+        """Names of the DECIMAL columns of `tables`; `wide`: only those stored as text."""
         out: set[str] = set()
         for db, name in tables:
             d = self.catalog.table(db, name)
             if d is not None:
-                out.update(c.name.lower() for c in d.columns if c.type.startswith("decimal"))
+                out.update(
+                    c.name.lower()
+                    for c in d.columns
+                    if c.type.startswith("decimal")
+                    and (not wide or is_wide(tabledef.decimal_precision(c.type)[0]))
+                )
         return frozenset(out)
 
     def _auto_increment_column(self, table: str) -> str | None:
@@ -885,29 +886,37 @@ class NoCore:
 
 def _round_decimals(d: tabledef.TableDef, names: list[str], values: exp.Values) -> None:
     """Literals for DECIMAL columns rounded to the column's scale, half away from zero, as
-    MySQL stores them (1.005 in DECIMAL(10,2) is 1.01)."""
+    MySQL stores them (1.005 in DECIMAL(10,2) is 1.01); for a wide column (stored as text)
+    numbers and numeric strings both become its exact text at the scale."""
     scales = {}
     for c in d.columns:
-        m = re.match(r"decimal\(\d+,(\d+)\)", c.type)
-        if m and c.name.lower() in names:
-            scales[names.index(c.name.lower())] = int(m.group(1))
+        if c.type.startswith("decimal") and c.name.lower() in names:
+            scales[names.index(c.name.lower())] = tabledef.decimal_precision(c.type)
     if not scales:
         return
     for row in values.expressions:
-        for i, scale in scales.items():
+        for i, (precision, scale) in scales.items():
             cells = row.expressions
             if i >= len(cells):
                 continue
             cell = cells[i]
             literal = cell.this if isinstance(cell, exp.Neg) else cell
-            if isinstance(literal, exp.Literal) and "." in literal.this:
-                try:
-                    rounded = Decimal(literal.this).quantize(
-                        Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP
-                    )
-                except ArithmeticError:
-                    continue
+            wide = is_wide(precision)
+            if not isinstance(literal, exp.Literal) or not (wide or "." in literal.this):
+                continue
+            if literal.is_string and not wide:
+                continue
+            try:
+                rounded = Decimal(literal.this).quantize(
+                    Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP, context=CONTEXT
+                )
+            except ArithmeticError:
+                continue
+            if not wide:
                 literal.replace(exp.Literal.number(str(rounded)))
+                continue
+            text = format(rounded.copy_negate() if cell is not literal else rounded, "f")
+            cell.replace(exp.Literal.string(text))
 
 
 def _construct(statement: exp.Expression) -> str:

@@ -6,8 +6,9 @@ the tables' MySQL definitions gives the type of every projection; MySQL's own ru
 applied where they differ (SUM of integers is DECIMAL, AVG adds 4 decimals, division is
 DECIMAL). What cannot be typed that way is typed from its values (int, float, text, bytes).
 
-DECIMAL results are formatted at their scale from the stored double's shortest representation
-(see `translate` for why that is exact), so drivers get `Decimal('0.30')`.
+DECIMAL results are formatted at their scale from the stored value, a double's shortest
+representation or a wide DECIMAL's exact text (see `sqlite_decimal`), so drivers get
+`Decimal('0.30')`.
 """
 
 from __future__ import annotations
@@ -494,6 +495,11 @@ def converter(t: ColumnType) -> Callable[[Any], Any] | None:
                 return Decimal(repr(v)).quantize(quantum, context=context)
             if type(v) is int:
                 return Decimal(v).quantize(quantum, context=context)
+            if type(v) is str:  # a wide DECIMAL's exact text
+                try:
+                    return Decimal(v).quantize(quantum, context=context)
+                except ArithmeticError:
+                    pass
             return convert(v, t)
 
         return decimal
@@ -530,6 +536,11 @@ def convert(value: Any, t: ColumnType) -> Any:
                 return value
         return value
     if code in (DOUBLE, FLOAT):
+        if isinstance(value, str):  # an exact aggregate's text (sqlite_decimal.value)
+            try:
+                return float(value)
+            except ValueError:
+                return value
         return float(value) if isinstance(value, (int, float)) else value
     if code in (DATETIME, TIMESTAMP):
         moment = parse_datetime(value) if isinstance(value, (str, bytes)) else None

@@ -13,10 +13,8 @@ Catalog tables (their names have no dot, so they never collide with a MySQL `db.
 * `jasmine_tables(name, definition)`: for each table (`"db.t"`), its MySQL definition as JSON
   (see `tabledef`): column types, defaults, keys, as SHOW CREATE TABLE prints them.
 
-DECIMAL values are stored with NUMERIC affinity, that is as IEEE doubles (or integers when
-whole); see `translate` for why that is exact for the values DECIMAL columns hold in practice.
-The aggregates `jasmine_sum`/`jasmine_avg` add the shortest decimal representation of each
-double exactly (`Decimal(repr(x))`), so `0.10 + 0.20` is `0.30`, not `0.30000000000000004`.
+DECIMAL values, their arithmetic, comparisons, order and the aggregates `jasmine_sum`/
+`jasmine_avg` are exact (`sqlite_decimal`, whose functions and collation are registered here).
 """
 
 from __future__ import annotations
@@ -31,6 +29,9 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+
+from jasmine_proxy import sqlite_decimal
+from jasmine_proxy.sqlite_decimal import exact, to_number
 
 #: Milliseconds a writer waits for another writer's transaction before "database is locked".
 BUSY_TIMEOUT_MS = 30_000
@@ -63,71 +64,13 @@ def register_functions(conn: sqlite3.Connection) -> None:
     """Every MySQL function `translate` maps to a SQLite function of the same (or given) name."""
     for name, nargs, func in _SCALARS:
         conn.create_function(name, nargs, func, deterministic=name not in _VOLATILE)
-    conn.create_aggregate("jasmine_sum", 1, ExactSum)  # type: ignore[arg-type]
-    conn.create_aggregate("jasmine_avg", 1, ExactAvg)  # type: ignore[arg-type]
+    for name, nargs, func in sqlite_decimal.SCALARS:
+        conn.create_function(name, nargs, func, deterministic=True)
+    for name, aggregate in sqlite_decimal.AGGREGATES:
+        conn.create_aggregate(name, 1, aggregate)
+    conn.create_collation(sqlite_decimal.COLLATION, sqlite_decimal.collate)
     conn.create_aggregate("jasmine_group_concat", -1, OrderedGroupConcat)  # type: ignore[arg-type]
     conn.create_aggregate("jasmine_single", 1, SingleRow)  # type: ignore[arg-type]
-
-
-# -- exact decimal aggregates --------------------------------------------------------------
-
-
-def exact(value: int | float | str | bytes) -> Decimal:
-    """The decimal a stored value stands for: a double's shortest round-trip representation."""
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    if isinstance(value, bytes):
-        value = value.decode("utf-8", "replace")
-    try:
-        return Decimal(value)
-    except ArithmeticError:
-        return Decimal(to_number(str(value)))
-
-
-def to_number(value: str) -> str:
-    """MySQL's reading of a string as a number: its longest numeric prefix, else 0."""
-    m = re.match(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", value)
-    return m.group(0).strip() if m else "0"
-
-
-def _as_result(total: Decimal, all_int: bool) -> int | float:
-    return int(total) if all_int else float(total)
-
-
-class ExactSum:
-    """SUM with exact decimal addition; integers stay integers."""
-
-    def __init__(self) -> None:
-        self.total: Decimal | None = None
-        self.all_int = True
-
-    def step(self, value: Value) -> None:
-        if value is None:
-            return
-        if not isinstance(value, int):
-            self.all_int = False
-        self.total = (self.total or Decimal(0)) + exact(value)
-
-    def finalize(self) -> int | float | None:
-        return None if self.total is None else _as_result(self.total, self.all_int)
-
-
-class ExactAvg(ExactSum):
-    """AVG with exact decimal addition and division (to 14 significant places after it)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.count = 0
-
-    def step(self, value: Value) -> None:
-        if value is not None:
-            self.count += 1
-        super().step(value)
-
-    def finalize(self) -> float | None:
-        if self.total is None or not self.count:
-            return None
-        return float(self.total / self.count)
 
 
 class SubqueryRows(Exception):
@@ -558,21 +501,25 @@ def _digest(algorithm: str) -> Callable[[Value], str | None]:
     return digest
 
 
-def truncate(value: Value, places: Value) -> float | int | None:
+def truncate(value: Value, places: Value) -> float | int | str | None:
     if value is None or places is None:
         return None
-    d = exact(value).scaleb(int(places)).to_integral_value(rounding="ROUND_DOWN")
-    result = d.scaleb(-int(places))
-    return int(result) if int(places) <= 0 or isinstance(value, int) else float(result)
+    q = Decimal(1).scaleb(-int(places))
+    result = exact(value).quantize(q, rounding="ROUND_DOWN", context=sqlite_decimal.CONTEXT)
+    if int(places) <= 0 or isinstance(value, int):
+        return int(result)
+    return float(result) if isinstance(value, float) else sqlite_decimal.value(result)
 
 
-def mysql_round(value: Value, places: Value = 0) -> float | int | None:
+def mysql_round(value: Value, places: Value = 0) -> float | int | str | None:
     """ROUND half away from zero on the decimal value, as MySQL does for exact numbers."""
     if value is None or places is None:
         return None
     q = Decimal(1).scaleb(-int(places))
-    result = exact(value).quantize(q, rounding="ROUND_HALF_UP")
-    return int(result) if int(places) <= 0 and not isinstance(value, float) else float(result)
+    result = exact(value).quantize(q, rounding="ROUND_HALF_UP", context=sqlite_decimal.CONTEXT)
+    if isinstance(value, float):
+        return float(result)
+    return int(result) if int(places) <= 0 else sqlite_decimal.value(result)
 
 
 def to_integer(value: Value, unsigned: Value) -> int | str | None:

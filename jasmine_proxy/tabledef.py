@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass, field
 from sqlglot import exp
 
 from jasmine_proxy.errors import UnsupportedStatement
+from jasmine_proxy.sqlite_decimal import COLLATION, is_wide
 
 _WIDTHS = {"tinyint": 4, "smallint": 6, "mediumint": 9, "int": 11, "bigint": 20}
 _UNSIGNED_WIDTHS = {"tinyint": 3, "smallint": 5, "mediumint": 8, "int": 10, "bigint": 20}
@@ -100,7 +101,7 @@ def sqlite_type(mysql: str) -> str:
     if base in _WIDTHS or base == "year":
         return "INTEGER"
     if base in ("decimal",):
-        return "NUMERIC"
+        return "TEXT" if is_wide(decimal_precision(mysql)[0]) else "NUMERIC"
     if base in ("double", "float"):
         return "REAL"
     if base in ("blob", "tinyblob", "mediumblob", "longblob", "binary", "varbinary"):
@@ -211,9 +212,14 @@ class TableDef:
             if c.auto_increment:
                 text = f"{_dq(c.name)} INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT"
             elif c.default is not None and c.default != "NULL":
-                text += f" DEFAULT {_sqlite_default(c.default)}"
+                default = _sqlite_default(c.default)
+                if sqlite_type(c.type) == "TEXT" and c.type.startswith("decimal"):
+                    default = "'" + default.strip("'") + "'"  # every digit, as text
+                text += f" DEFAULT {default}"
             if _is_text(c.type):
                 text += " COLLATE NOCASE"
+            elif sqlite_type(c.type) == "TEXT" and c.type.startswith("decimal"):
+                text += f" COLLATE {COLLATION}"  # wide DECIMAL: exact text, numeric order
             text += "".join(_checks(c))
             parts.append(text)
         if self.primary_key and not auto:
@@ -329,9 +335,9 @@ def column_from(d: TableDef, cdef: exp.ColumnDef) -> Column:
     if not isinstance(kind, exp.DataType):
         raise UnsupportedStatement("not supported on the embedded backend: a column without type")
     col = Column(name=cdef.name, type=mysql_type(kind))
-    numeric = sqlite_type(col.type) in ("INTEGER", "NUMERIC", "REAL") and not col.type.startswith(
-        "year"
-    )
+    numeric = (
+        sqlite_type(col.type) in ("INTEGER", "NUMERIC", "REAL") or col.type.startswith("decimal")
+    ) and not col.type.startswith("year")
     for constraint in cdef.constraints:
         k = constraint.kind
         if isinstance(k, exp.NotNullColumnConstraint):
@@ -393,6 +399,12 @@ _INT_RANGES = {
 }
 
 
+def decimal_precision(mysql: str) -> tuple[int, int]:
+    """(precision, scale) of a `decimal(p,s)` column type."""
+    m = re.match(r"decimal\((\d+),(\d+)\)", mysql)
+    return (int(m.group(1)), int(m.group(2))) if m else (10, 0)
+
+
 def _is_text(mysql: str) -> bool:
     base = mysql.split("(")[0].split()[0]
     return base in ("varchar", "char", "text", "tinytext", "mediumtext", "longtext", "enum", "set")
@@ -418,8 +430,12 @@ def _checks(c: Column) -> list[str]:
             check(1264, f"{q} BETWEEN 0 AND {uhi}")
         else:
             check(1264, f"{q} BETWEEN {lo} AND {hi}")
+    elif base == "decimal" and is_wide(decimal_precision(c.type)[0]):
+        p, s = decimal_precision(c.type)
+        check(1366, f"jasmine_is_decimal({q})")
+        check(1264, f"jasmine_decimal_fits({q}, {p}, {s})")
     elif base == "decimal":
-        p, s = [*params, 10, 0][:2] if len(params) != 1 else (params[0], 0)
+        p, s = decimal_precision(c.type)
         check(1366, f"typeof({q}) NOT IN ('text', 'blob')")
         check(1264, f"abs({q}) < 1e{p - s}")
     elif base in ("date", "datetime", "timestamp"):

@@ -20,16 +20,14 @@ embedded file. sqlglot does most of the dialect work; this module adds what it d
   CREATE DATABASE. Statements that need the catalog (ALTER TABLE, CREATE INDEX, DROP DATABASE,
   SHOW ...) are the engine's (`embedded`), and `to_sqlite` refuses them with 1235.
 
-DECIMAL: values are stored with NUMERIC affinity, i.e. as doubles (integers when whole). A
-double holds every decimal of up to 15 significant digits exactly in the sense that matters
-here: its shortest representation (`repr`) is that decimal, so a value comes back as stored
-when the result is formatted at the column's scale, which the engine does for every DECIMAL
-result column. Comparisons and ORDER BY are numeric and right. SUM and AVG become the
-aggregates `jasmine_sum`/`jasmine_avg`, which add those shortest representations exactly
-(0.10 + 0.20 = 0.30), and MIN/MAX return a stored value. Limits: DECIMAL values of more than
-15 significant digits (e.g. DECIMAL(30,10) at full width) are not exact; arithmetic between
-DECIMAL values (`price * quantity`) is done in double precision and is exact only after
-rounding to the result's scale, which holds while the result has at most 15 significant digits.
+DECIMAL is exact up to MySQL's 65 digits (`sqlite_decimal`): a DECIMAL(p,s) column with
+p <= 15 holds SQLite numbers (a double's shortest representation is the decimal written), a
+wider one exact text with a numeric collation. DECIMAL arithmetic, comparisons of DECIMAL
+expressions, CAST AS DECIMAL, MIN/MAX of expressions and ORDER BY such expressions (or a wide
+column) become `jasmine_d*` functions computing with `decimal.Decimal`; SUM and AVG become
+the exact aggregates `jasmine_sum`/`jasmine_avg`; a numeric literal with more significant
+digits than a double holds is passed as text. A DECIMAL column compared with a column or a
+literal stays SQLite's own comparison (indexes are used).
 
 >>> to_sqlite("SELECT id FROM t WHERE price > 1.5 LIMIT 2", "shop")
 ['SELECT id FROM "shop.t" AS "t" WHERE price > 1.5 LIMIT 2']
@@ -154,19 +152,19 @@ def translate(
     *,
     changed_rows_only: bool = False,
     decimal_columns: frozenset[str] = frozenset(),
+    wide_decimal_columns: frozenset[str] = frozenset(),
     datetime_columns: frozenset[str] = frozenset(),
 ) -> Translation:
     """`to_sqlite` with what the engine needs to know about the result.
 
     `changed_rows_only`: UPDATE counts only rows whose values change (MySQL's affected rows
     for clients without CLIENT_FOUND_ROWS) by skipping rows the SET would leave as they are.
-    `decimal_columns`: names of DECIMAL columns of the tables involved; a comparison with
-    DECIMAL arithmetic on either side compares values rounded to 10 places, so that
-    `a + b = 0.30` holds as it does on MySQL although the sum was computed in doubles.
+    `decimal_columns`: names of DECIMAL columns of the tables involved, and of those the wide
+    ones (stored as text, `sqlite_decimal`): their arithmetic, comparisons and order are exact.
     """
     statement = statement.copy()
-    if decimal_columns or statement.find(exp.Literal):
-        _round_decimal_comparisons(statement, decimal_columns)
+    if isinstance(statement, (exp.Query, exp.Insert, exp.Update, exp.Delete, exp.Create)):
+        _exact_decimals(statement, decimal_columns, wide_decimal_columns)
     if datetime_columns:
         _pad_dates(statement, frozenset(c.lower() for c in datetime_columns))
     if isinstance(statement, exp.Query):
@@ -185,30 +183,177 @@ def translate(
 
 
 _COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.NullSafeEQ)
+_ARITHMETIC: dict[type[exp.Expression], str] = {
+    exp.Add: "jasmine_dadd",
+    exp.Sub: "jasmine_dsub",
+    exp.Mul: "jasmine_dmul",
+    exp.Div: "jasmine_ddiv",
+}
+_DOUBLE_DIGITS = 15  # sqlite_decimal.DOUBLE_DIGITS: more significant digits than a double holds
 
 
-def _is_decimal_arithmetic(node: exp.Expression, decimal_columns: frozenset[str]) -> bool:
-    if not isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div)):
-        return False
-    for leaf in node.find_all(exp.Literal, exp.Column):
-        if isinstance(leaf, exp.Literal) and not leaf.is_string and "." in leaf.this:
-            return True
-        if isinstance(leaf, exp.Column) and leaf.name.lower() in decimal_columns:
-            return True
+def _is_decimal(node: exp.Expression, columns: frozenset[str]) -> bool:
+    """Whether MySQL types the expression DECIMAL, as far as its leaves show: a literal with a
+    point, a DECIMAL column (by name), CAST AS DECIMAL, AVG, and arithmetic, SUM, MIN, MAX,
+    ABS, ROUND and conditionals of those."""
+    while isinstance(node, exp.Paren):
+        node = node.this
+    if isinstance(node, exp.Literal):
+        return not node.is_string and _decimal_literal(node.this)
+    if isinstance(node, exp.Column):
+        return node.name.lower() in columns
+    if isinstance(node, exp.Avg) or _decimal_cast(node):
+        return True
+    if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div)):
+        if isinstance(node.this, exp.Interval) or isinstance(node.expression, exp.Interval):
+            return False
+        return _is_decimal(node.this, columns) or _is_decimal(node.expression, columns)
+    if isinstance(node, (exp.Neg, exp.Abs, exp.Sum, exp.Min, exp.Max, exp.Round, exp.Trunc)):
+        return _is_decimal(node.this, columns)
+    if isinstance(node, (exp.Coalesce, exp.If, exp.Case)):
+        return any(
+            _is_decimal(branch, columns)
+            for branch in (node.args.get("true"), node.args.get("false"), node.this)
+            if isinstance(branch, exp.Expression)
+        )
     return False
 
 
-def _round_decimal_comparisons(statement: exp.Expression, decimal_columns: frozenset[str]) -> None:
-    lowered = frozenset(c.lower() for c in decimal_columns)
-    for cmp in list(statement.find_all(*_COMPARISONS)):
-        if isinstance(cmp.parent, (exp.Update, exp.OnConflict, exp.SetItem)):
+def _decimal_literal(text: str) -> bool:
+    """A numeric literal MySQL reads as DECIMAL: with a point and no exponent, or an integer
+    past BIGINT's range."""
+    if "e" in text.lower():
+        return False
+    return "." in text or int(text) >= 2**63
+
+
+def _decimal_cast(node: exp.Expression) -> bool:
+    return isinstance(node, exp.Cast) and node.to.this in (
+        exp.DataType.Type.DECIMAL,
+        exp.DataType.Type.UDECIMAL,
+    )
+
+
+def _simple(node: exp.Expression) -> bool:
+    """A column or a literal: compared by SQLite itself (affinity, and for a wide DECIMAL
+    column its numeric collation), which keeps indexes usable."""
+    while isinstance(node, exp.Paren):
+        node = node.this
+    if isinstance(node, exp.Neg):
+        node = node.this
+    return isinstance(node, (exp.Column, exp.Literal, exp.Null))
+
+
+def _exact_decimals(
+    statement: exp.Expression, decimal_columns: frozenset[str], wide: frozenset[str]
+) -> None:
+    """DECIMAL arithmetic, comparisons, CAST, MIN/MAX and ORDER BY as the exact functions of
+    `sqlite_decimal`; numeric literals a double cannot hold as text (in place)."""
+    columns = frozenset(c.lower() for c in decimal_columns)
+    _exact_order(statement, columns, frozenset(c.lower() for c in wide))
+    for node in list(statement.find_all(*_COMPARISONS, exp.Between)):
+        if isinstance(node.parent, (exp.Update, exp.OnConflict, exp.SetItem)):
             continue  # an assignment, not a comparison
-        sides = (cmp.this, cmp.expression)
-        if any(_is_decimal_arithmetic(s, lowered) for s in sides):
-            for side in sides:
-                side.replace(
-                    exp.Anonymous(this="round", expressions=[side.copy(), exp.Literal.number(10)])
-                )
+        if isinstance(node, exp.NullSafeEQ):
+            continue
+        if isinstance(node, exp.Between):
+            _exact_between(node, columns)
+            continue
+        sides = (node.this, node.expression)
+        if all(_simple(x) for x in sides) or not any(_is_decimal(x, columns) for x in sides):
+            continue
+        cmp = exp.Anonymous(this="jasmine_dcmp", expressions=[sides[0].copy(), sides[1].copy()])
+        node.replace(type(node)(this=cmp, expression=exp.Literal.number(0)))
+    statement.transform(lambda n: _exact_node(n, columns), copy=False)
+    for literal in list(statement.find_all(exp.Literal)):
+        if not literal.is_string and _long_literal(literal.this):
+            negated = isinstance(literal.parent, exp.Neg)
+            target: exp.Expression = literal.parent if negated else literal  # type: ignore[assignment]
+            target.replace(exp.Literal.string(("-" if negated else "") + literal.this))
+
+
+def _exact_between(node: exp.Between, columns: frozenset[str]) -> None:
+    low, high = node.args["low"], node.args["high"]
+    parts = (node.this, low, high)
+    if all(_simple(x) for x in parts) or not any(_is_decimal(x, columns) for x in parts):
+        return
+    lower = exp.Anonymous(this="jasmine_dcmp", expressions=[node.this.copy(), low.copy()])
+    upper = exp.Anonymous(this="jasmine_dcmp", expressions=[node.this.copy(), high.copy()])
+    zero = exp.Literal.number(0)
+    node.replace(
+        exp.paren(
+            exp.and_(
+                exp.GTE(this=lower, expression=zero), exp.LTE(this=upper, expression=zero.copy())
+            )
+        )
+    )
+
+
+def _exact_order(statement: exp.Expression, columns: frozenset[str], wide: frozenset[str]) -> None:
+    """ORDER BY a DECIMAL expression (or the alias of one) or a wide DECIMAL column: by
+    `jasmine_dkey`, whose byte order is the numeric one whether the values are numbers or
+    text."""
+    for select in statement.find_all(exp.Select):
+        order = select.args.get("order")
+        if order is None:
+            continue
+        aliases = {p.alias.lower(): p.this for p in select.expressions if isinstance(p, exp.Alias)}
+        for ordered in order.expressions:
+            key = ordered.this
+            if isinstance(key, exp.Column) and not key.table and key.name.lower() in aliases:
+                decimal = _is_decimal(aliases[key.name.lower()], columns)
+                decimal = decimal and not isinstance(aliases[key.name.lower()], exp.Column)
+            elif isinstance(key, exp.Column):
+                decimal = key.name.lower() in wide  # by key, not n log n collation calls
+            else:
+                decimal = _is_decimal(key, columns)
+            if decimal and not isinstance(key, exp.Literal):
+                ordered.set("this", exp.Anonymous(this="jasmine_dkey", expressions=[key]))
+
+
+def _exact_node(node: exp.Expression, columns: frozenset[str]) -> exp.Expression:
+    if type(node) in _ARITHMETIC and _is_decimal(node, columns):
+        return exp.Anonymous(this=_ARITHMETIC[type(node)], expressions=[node.this, node.expression])
+    if (
+        isinstance(node, (exp.Neg, exp.Abs))
+        and not isinstance(node.this, exp.Literal)
+        and _is_decimal(node.this, columns)
+    ):
+        name = "jasmine_dneg" if isinstance(node, exp.Neg) else "jasmine_dabs"
+        return exp.Anonymous(this=name, expressions=[node.this])
+    if (
+        isinstance(node, (exp.Min, exp.Max))
+        and not isinstance(node.parent, exp.Window)
+        and not isinstance(node.this, exp.Column)
+        and _is_decimal(node.this, columns)
+    ):
+        name = "jasmine_dmin" if isinstance(node, exp.Min) else "jasmine_dmax"
+        return exp.Anonymous(this=name, expressions=[node.this])
+    if isinstance(node, exp.Cast) and _decimal_cast(node):
+        params = [p.this.name for p in node.to.expressions if isinstance(p, exp.DataTypeParam)]
+        precision, scale = ([*params, "10", "0"][:2]) if params else ("10", "0")
+        if len(params) == 1:
+            scale = "0"
+        return exp.Anonymous(
+            this="jasmine_decimal",
+            expressions=[
+                node.this,
+                exp.Literal.number(precision),
+                exp.Literal.number(scale),
+                exp.Literal.number(1),
+            ],
+        )
+    return node
+
+
+def _long_literal(text: str) -> bool:
+    """A numeric literal a SQLite number cannot hold exactly (it is passed as text)."""
+    if "e" in text.lower():
+        return False
+    if "." not in text:
+        return int(text) >= 2**63
+    digits = text.replace(".", "").lstrip("0").rstrip("0")
+    return len(digits) > _DOUBLE_DIGITS
 
 
 _DATE_ONLY = re.compile(r"\d{4}-\d\d?-\d\d?$")

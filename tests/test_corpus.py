@@ -118,8 +118,6 @@ EMBEDDED_GAPS = {
     "datetime.interval_arithmetic": "INTERVAL 1 DAY + 'date' (interval first) is not translated",
     "ddl.varchar_text_blob": "HEX() of a BLOB is typed VAR_STRING, MariaDB says MEDIUM_BLOB",
     "ddl.create_and_drop_view": "an INT column read through a view is typed LONGLONG, not LONG",
-    "decimal.decimal_scale_and_precision": "DECIMAL beyond 15 significant digits is stored as "
-    "a double and loses digits",
     "functions.string_functions": "FIELD() is typed LONGLONG and CHAR() returns text, not bytes",
     "functions.numeric_functions": "FORMAT() and CONV() are not available",
     "functions.json_functions": 'JSON values are formatted the SQLite way ({"k":1})',

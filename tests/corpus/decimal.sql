@@ -224,3 +224,171 @@ SELECT d FROM t;
 -- > types: ["NEWDECIMAL"]
 -- > rows: 1
 -- > (Decimal('99.99'),)
+
+-- case: decimal_wide_round_trip_and_arithmetic
+-- note: 30-digit and 65-digit values come back digit for digit; 0.10 + 0.20 = 0.30 at any width
+CREATE TABLE t (id INT PRIMARY KEY, w DECIMAL(30,10), x DECIMAL(65,30));
+INSERT INTO t VALUES (1, 12345678901234567890.0123456789, 12345678901234567890123456789012345.123456789012345678901234567891), (2, -99999999999999999999.9999999999, -0.000000000000000000000000000001), (3, '0.10', 0.20), (4, 1.23456789015, NULL);
+SELECT id, w, x FROM t ORDER BY id;
+-- expect
+-- > names: ["id", "w", "x"]
+-- > types: ["LONG", "NEWDECIMAL", "NEWDECIMAL"]
+-- > rows: 4
+-- > (1, Decimal('12345678901234567890.0123456789'), Decimal('12345678901234567890123456789012345.123456789012345678901234567891'))
+-- > (2, Decimal('-99999999999999999999.9999999999'), Decimal('-1E-30'))
+-- > (3, Decimal('0.1000000000'), Decimal('0.200000000000000000000000000000'))
+-- > (4, Decimal('1.2345678902'), None)
+SELECT id, w + x, w - 1, w * 3, -w, ABS(w), w / 7 FROM t WHERE id IN (1, 3) ORDER BY id;
+-- expect
+-- > names: ["id", "w + x", "w - 1", "w * 3", "-w", "ABS(w)", "w / 7"]
+-- > types: ["LONG", "NEWDECIMAL", "NEWDECIMAL", "NEWDECIMAL", "NEWDECIMAL", "NEWDECIMAL", "NEWDECIMAL"]
+-- > rows: 2
+-- > (1, Decimal('12345678901234580235802358023580235.135802467912345678901234567891'), Decimal('12345678901234567889.0123456789'), Decimal('37037036703703703670.0370370367'), Decimal('-12345678901234567890.0123456789'), Decimal('12345678901234567890.0123456789'), Decimal('1763668414462081127.14462081127143'))
+-- > (3, Decimal('0.300000000000000000000000000000'), Decimal('-0.9000000000'), Decimal('0.3000000000'), Decimal('-0.1000000000'), Decimal('0.1000000000'), Decimal('0.01428571428571'))
+SELECT w + x = 0.30, w + x, ROUND(w, 2), TRUNCATE(w, 1) FROM t WHERE id = 3;
+-- expect
+-- > names: ["w + x = 0.30", "w + x", "ROUND(w, 2)", "TRUNCATE(w, 1)"]
+-- > types: ["LONG", "NEWDECIMAL", "NEWDECIMAL", "NEWDECIMAL"]
+-- > rows: 1
+-- > (1, Decimal('0.300000000000000000000000000000'), Decimal('0.10'), Decimal('0.1'))
+
+-- case: decimal_wide_sum_of_many
+-- note: 1,000 rows of a 25-digit value sum exactly; a double would keep 15 or 16 digits
+CREATE TABLE t (id INT PRIMARY KEY, w DECIMAL(30,10), n DECIMAL(12,2));
+INSERT INTO t WITH RECURSIVE s (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 1000) SELECT n, 123456789012345.0123456789, 9999999999.99 FROM s;
+SELECT SUM(w), AVG(w), MIN(w), MAX(w), SUM(n), SUM(n) = 9999999999990.00 FROM t;
+-- expect
+-- > names: ["SUM(w)", "AVG(w)", "MIN(w)", "MAX(w)", "SUM(n)", "SUM(n) = 9999999999990.00"]
+-- > types: ["NEWDECIMAL", "NEWDECIMAL", "NEWDECIMAL", "NEWDECIMAL", "NEWDECIMAL", "LONG"]
+-- > rows: 1
+-- > (Decimal('123456789012345012.3456789000'), Decimal('123456789012345.01234567890000'), Decimal('123456789012345.0123456789'), Decimal('123456789012345.0123456789'), Decimal('9999999999990.00'), 1)
+SELECT SUM(w) = 123456789012345012.3456789000, SUM(w) > 123456789012345012.3456788999 FROM t;
+-- expect
+-- > names: ["SUM(w) = 123456789012345012.3456789000", "SUM(w) > 123456789012345012.3456788999"]
+-- > types: ["LONG", "LONG"]
+-- > rows: 1
+-- > (1, 1)
+
+-- case: decimal_wide_where_order_group
+CREATE TABLE t (id INT PRIMARY KEY, w DECIMAL(25,5));
+INSERT INTO t VALUES (1, 10000000000000000.00001), (2, 10000000000000000.00002), (3, 9.5), (4, 10000000000000000.00001), (5, -10000000000000000.00001), (6, 100);
+SELECT id FROM t WHERE w = 10000000000000000.00001 ORDER BY id;
+-- expect
+-- > names: ["id"]
+-- > types: ["LONG"]
+-- > rows: 2
+-- > (1,)
+-- > (4,)
+SELECT id FROM t WHERE w < 10000000000000000.00002 ORDER BY w, id;
+-- expect
+-- > names: ["id"]
+-- > types: ["LONG"]
+-- > rows: 5
+-- > (5,)
+-- > (3,)
+-- > (6,)
+-- > (1,)
+-- > (4,)
+SELECT id FROM t WHERE w BETWEEN 9.5 AND 100 ORDER BY w DESC;
+-- expect
+-- > names: ["id"]
+-- > types: ["LONG"]
+-- > rows: 2
+-- > (6,)
+-- > (3,)
+SELECT id FROM t WHERE w > 10 ORDER BY w DESC, id;
+-- expect
+-- > names: ["id"]
+-- > types: ["LONG"]
+-- > rows: 4
+-- > (2,)
+-- > (1,)
+-- > (4,)
+-- > (6,)
+SELECT w, COUNT(*) FROM t GROUP BY w ORDER BY w;
+-- expect
+-- > names: ["w", "COUNT(*)"]
+-- > types: ["NEWDECIMAL", "LONGLONG"]
+-- > rows: 5
+-- > (Decimal('-10000000000000000.00001'), 1)
+-- > (Decimal('9.50000'), 1)
+-- > (Decimal('100.00000'), 1)
+-- > (Decimal('10000000000000000.00001'), 2)
+-- > (Decimal('10000000000000000.00002'), 1)
+SELECT id, w * 2 AS twice FROM t ORDER BY twice DESC, id LIMIT 3;
+-- expect
+-- > names: ["id", "twice"]
+-- > types: ["LONG", "NEWDECIMAL"]
+-- > rows: 3
+-- > (2, Decimal('20000000000000000.00004'))
+-- > (1, Decimal('20000000000000000.00002'))
+-- > (4, Decimal('20000000000000000.00002'))
+SELECT id FROM t WHERE w = 100.00000 AND w = '100' AND w > 99.99999 AND w IN (100, 9.5) ORDER BY id;
+-- expect
+-- > names: ["id"]
+-- > types: ["LONG"]
+-- > rows: 1
+-- > (6,)
+
+-- case: decimal_wide_unique_key
+CREATE TABLE t (id INT PRIMARY KEY, w DECIMAL(30,10), UNIQUE KEY uw (w));
+INSERT INTO t VALUES (1, 12345678901234567890.5), (2, 12345678901234567890.4999999999);
+INSERT INTO t VALUES (3, 12345678901234567890.5000000000);
+-- expect
+-- > error: 1062
+INSERT INTO t VALUES (3, '12345678901234567890.50');
+-- expect
+-- > error: 1062
+SELECT id, w FROM t ORDER BY w;
+-- expect
+-- > names: ["id", "w"]
+-- > types: ["LONG", "NEWDECIMAL"]
+-- > rows: 2
+-- > (2, Decimal('12345678901234567890.4999999999'))
+-- > (1, Decimal('12345678901234567890.5000000000'))
+
+-- case: decimal_wide_out_of_range
+CREATE TABLE t (id INT PRIMARY KEY, w DECIMAL(20,2));
+INSERT INTO t VALUES (1, 999999999999999999.99);
+-- expect
+-- > ok: affected=1 insert_id=0
+INSERT INTO t VALUES (2, 1000000000000000000.00);
+-- expect
+-- > error: 1264
+INSERT INTO t VALUES (2, -1000000000000000000);
+-- expect
+-- > error: 1264
+UPDATE t SET w = w + 0.01 WHERE id = 1;
+-- expect
+-- > error: 1264
+INSERT INTO t VALUES (3, 'abc');
+-- expect
+-- > error: 1366
+SELECT id, w FROM t ORDER BY id;
+-- expect
+-- > names: ["id", "w"]
+-- > types: ["LONG", "NEWDECIMAL"]
+-- > rows: 1
+-- > (1, Decimal('999999999999999999.99'))
+SELECT CAST(1000000000000000000000 AS DECIMAL(20,2)), CAST('123456789012345678.125' AS DECIMAL(20,2));
+-- expect
+-- > names: ["CAST(1000000000000000000000 AS DECIMAL(20,2))", "CAST('123456789012345678.125' AS DECIMAL(20,2))"]
+-- > types: ["NEWDECIMAL", "NEWDECIMAL"]
+-- > rows: 1
+-- > (Decimal('999999999999999999.99'), Decimal('123456789012345678.13'))
+
+-- case: decimal_wide_update_and_upsert
+CREATE TABLE acct (id INT PRIMARY KEY, balance DECIMAL(30,2) NOT NULL DEFAULT 0.00);
+INSERT INTO acct (id) VALUES (1);
+UPDATE acct SET balance = balance + 12345678901234567890.10 WHERE id = 1;
+-- expect
+-- > ok: affected=1 insert_id=0
+INSERT INTO acct VALUES (1, 0.20) ON DUPLICATE KEY UPDATE balance = balance + VALUES(balance);
+-- expect
+-- > ok: affected=2 insert_id=0
+SELECT balance, balance = 12345678901234567890.30 FROM acct;
+-- expect
+-- > names: ["balance", "balance = 12345678901234567890.30"]
+-- > types: ["NEWDECIMAL", "LONG"]
+-- > rows: 1
+-- > (Decimal('12345678901234567890.30'), 1)
