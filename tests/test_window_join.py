@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import signal
+import subprocess
 from collections.abc import Iterator
 from typing import Any
 
@@ -30,7 +31,7 @@ from tests.materialize import (
     show,
     tables,
 )
-from tests.support import MARIADB_URL, Proxy, direct
+from tests.support import MARIADB_URL, ROOT, Proxy, direct
 
 pytestmark = pytest.mark.backend
 
@@ -315,3 +316,21 @@ def test_auto_chooses_window_join_for_two_streams(j: Jasmine, database: str) -> 
         assert any(
             r.startswith("window_join: window_join joins exactly two tables") for r in reasons
         )
+
+
+def test_the_example_script_runs_through_the_proxy(j: Jasmine) -> None:
+    script = (ROOT / "examples" / "click_streams.sql").read_text()
+    out = subprocess.run(
+        ["mariadb", "-h", "127.0.0.1", "-P", str(j.proxy.port), "-u", "root", "-B"],
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    shown = next(line for line in lines if line.startswith("view_clicks\tjasmine_clicks\t"))
+    assert shown.split("\t")[2:4] == ["window_join", "live"]
+    assert shown.split("\t")[-1] == "1"  # Late_rows
+    assert any("\tlate\tlive\tlive\t" in line and "1 of c" in line for line in lines)
+    assert any(line.startswith("3\t2\ts2\t/cart\tbuy\t") for line in lines)

@@ -14,9 +14,10 @@ from jasmine_proxy.backends import mysql_window_join as wj
 from jasmine_proxy.backends.mysql import MySQLBackend
 from jasmine_proxy.config import parse_backend_url
 from jasmine_proxy.errors import NotMaintainable
-from jasmine_proxy.grammar import parse
+from jasmine_proxy.grammar import Jasmine, parse
 from jasmine_proxy.plan import Name, Plan, WindowJoinBuild, WindowJoinRefresh
 from jasmine_proxy.statements import CreateMaterialization
+from tests.support import ROOT
 
 BACKEND = MySQLBackend(parse_backend_url("mysql://svc@127.0.0.1:1"), "jasmine")
 STREAM = ("id", "session", "target", "at")
@@ -135,3 +136,23 @@ def test_judge_walks_rows_in_arrival_order() -> None:
     assert wj.judge([(1, date(2024, 5, 1))], "2024-05-01 12:00:00", 0, 2)[0] == [
         (1, date(2024, 5, 1), datetime(2024, 5, 1, 12, 0))
     ]
+
+
+def test_the_grammar_readme_example_round_trips_and_compiles() -> None:
+    text = (ROOT / "grammar" / "README.md").read_text()
+    example = next(
+        x.strip() for x in text.splitlines() if x.startswith("    CREATE") and "window_join" in x
+    )
+    assert parse(example).sql(dialect=Jasmine) == example
+    keys = KeyInfo(
+        {
+            Name("shop", t): TableKeys(("id", "session_id", c), ("id",), auto_increment="id")
+            for t, c in (("page_views", "viewed_at"), ("clicks", "clicked_at"))
+        }
+    )
+    node = parse(example)
+    assert isinstance(node, CreateMaterialization)
+    d = compiler.define(node, example, "shop")
+    found = analysis.analyze(d.query, keys, "shop", text=d.query_text, options=d.options)
+    plan = compiler.compile_plan(replace(d, analysis=found, backend="mysql"))
+    assert plan.strategy == "window_join"
