@@ -8,6 +8,10 @@ groups and in and out of the WHERE), and in some rounds deletes. What a watermar
 compared after the refresh; a round with deletes of older rows is compared after `check`
 (which must then say `drifted` or `ok`, matching the comparison) and a REBUILD.
 
+It runs on MariaDB and on the embedded SQLite default. There, one writer at a time: the held
+transaction has the write lock, so the refresh waits for its COMMIT (the refresh runs in a thread
+and the transaction commits while it waits), and `ts` has whole seconds.
+
 Seeded (JASMINE_DIFF_SEED, printed); a failure names the seed and the round.
 """
 
@@ -15,12 +19,16 @@ from __future__ import annotations
 
 import os
 import random
+import threading
+import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.materialize import Jasmine, run, scalar, show
+from tests.sites import embedded_site
 from tests.support import direct
 
 pytestmark = pytest.mark.backend
@@ -89,6 +97,24 @@ def test_differential(j: Jasmine, make_database: Any, kind: str) -> None:
         play(kind, conn, main, held, lambda sql: rows(database, sql))
 
 
+@pytest.mark.parametrize("kind", sorted(QUERIES))
+def test_differential_embedded(tmp_path: Path, kind: str) -> None:
+    for site in embedded_site(tmp_path / "jasmine.db"):
+        with (
+            site.client() as conn,
+            site.client() as main,
+            site.client(autocommit=False) as held,
+            site.client() as reader,
+        ):
+
+            def read(sql: str) -> list[tuple[Any, ...]]:
+                with reader.cursor() as cur:
+                    cur.execute(sql)
+                    return sorted(map(tuple, cur.fetchall()), key=repr)
+
+            play(kind, conn, main, held, read, embedded=True)
+
+
 def play(
     kind: str,
     conn: Any,
@@ -96,20 +122,25 @@ def play(
     held: Any,
     read: Callable[[str], list[tuple[Any, ...]]],
     rounds: int = ROUNDS,
+    hold: float = 0.0,
+    embedded: bool = False,
 ) -> None:
     """The rounds on a fresh database: `conn` through the proxy, `main` (autocommit) and `held`
-    (a transaction kept open across a refresh) for the writes, `read(sql)` for sorted rows
-    (each may be a connection to another server of a cluster)."""
+    (a transaction kept open across a refresh, `hold` seconds before it) for the writes,
+    `read(sql)` for sorted rows (each may be a connection to another server of a cluster).
+    `embedded`: the refresh waits for the held transaction (one writer at a time)."""
     seed = int(os.environ.get("JASMINE_DIFF_SEED", random.randrange(1 << 30)))
     print(f"seed={seed} kind={kind} rounds={rounds}")
     rng = random.Random(seed)
     query = QUERIES[kind]
+    stamp = "DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP"
+    if not embedded:
+        stamp = "DATETIME(6) NOT NULL DEFAULT NOW(6) ON UPDATE NOW(6)"
     run(
         conn,
         "CREATE TABLE c (id INT AUTO_INCREMENT PRIMARY KEY, region VARCHAR(10) NOT NULL)",
         "CREATE TABLE o (id INT AUTO_INCREMENT PRIMARY KEY, cid INT, amount INT NOT NULL,"
-        " status CHAR(1) NOT NULL, ts DATETIME(6) NOT NULL DEFAULT NOW(6) ON UPDATE NOW(6),"
-        " KEY (cid), KEY (ts))",
+        f" status CHAR(1) NOT NULL, ts {stamp}, KEY (cid), KEY (ts))",
         "INSERT INTO c (region) VALUES ('n'), ('s'), ('e')",
         "INSERT INTO o (cid, amount, status) VALUES (1, 20, 'a'), (2, 30, 'b'), (3, 5, 'a')",
     )
@@ -130,9 +161,18 @@ def play(
             run(held, "BEGIN")
             customers, done = writes(rng, held, customers, top)
             history.append(["-- held open across the refresh:", *done])
-        run(conn, "REFRESH MATERIALIZATION m")
-        if late:
+            time.sleep(hold)
+        if late and embedded:  # the refresh waits for the writer that holds the lock
+            refresh = threading.Thread(target=run, args=(conn, "REFRESH MATERIALIZATION m"))
+            refresh.start()
+            time.sleep(0.2)
             run(held, "COMMIT")
+            refresh.join(60)
+        else:
+            run(conn, "REFRESH MATERIALIZATION m")
+        if late:
+            if not embedded:
+                run(held, "COMMIT")
             run(conn, "REFRESH MATERIALIZATION m")
         expected = read(query)
         if deletes:  # a delete may be seen or not: check says which, rebuild cures
