@@ -12,6 +12,7 @@ backend keeps them, and the compiled plan beside it as JSON.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -278,6 +279,28 @@ class Catalog:
         return m
 
     @on_deadlock
+    def finish(
+        self,
+        before: Materialization,
+        after: Materialization,
+        fence: int,
+        event: str,
+        started: datetime,
+        **values: Any,
+    ) -> tuple[Materialization, int]:
+        """A step's outcome in one transaction: `save(after, fence)` and `record(before,
+        event, started, **values)`, both written or neither. Returns `after` as saved and the
+        event's id."""
+        after = replace(after, updated=now())
+        row = _row(after)
+        if after.step is None:
+            row.update(lease_owner=None, lease_expires=None)
+        query = sa.update(self.mats).where(self.mats.c.id == after.id, self.mats.c.fence == fence)
+        with self.engine.begin() as conn:
+            if conn.execute(query.values(**row)).rowcount != 1:
+                raise LeaseLost(f"the lease on {after.qualified} was taken over (fence {fence})")
+            return after, self._insert_event(conn, before, event, started, values)
+
     def claim(
         self,
         m: Materialization,
@@ -375,19 +398,24 @@ class Catalog:
     def record(self, m: Materialization, event: str, started: datetime, **values: Any) -> int:
         """Append one event to the log; `values` are to_state, duration_ms, rows, error."""
         with self.engine.begin() as conn:
-            result = conn.execute(
-                sa.insert(self.events).values(
-                    materialization_id=m.id,
-                    schema_name=m.schema,
-                    name=m.name,
-                    event=event,
-                    from_state=m.state,
-                    started=started,
-                    **values,
-                )
+            return self._insert_event(conn, m, event, started, values)
+
+    def _insert_event(
+        self, conn: Connection, m: Materialization, event: str, started: datetime, values: Any
+    ) -> int:
+        result = conn.execute(
+            sa.insert(self.events).values(
+                materialization_id=m.id,
+                schema_name=m.schema,
+                name=m.name,
+                event=event,
+                from_state=m.state,
+                started=started,
+                **values,
             )
-            key = result.inserted_primary_key
-            return int(key[0]) if key else 0
+        )
+        key = result.inserted_primary_key
+        return int(key[0]) if key else 0
 
     def history(self, name: Name | None = None, limit: int | None = None) -> Iterator[Event]:
         query = sa.select(self.events).order_by(self.events.c.id.desc())
@@ -431,6 +459,18 @@ def _row(m: Materialization) -> dict[str, Any]:
     }
 
 
+# the scheduler reads every row every second: a definition is parsed once per text (both are
+# frozen and never changed in place)
+@functools.lru_cache(maxsize=4096)
+def _plan(text: str) -> Plan:
+    return Plan.from_json(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _options(text: str) -> Options:
+    return Options(json.loads(text))
+
+
 def _materialization(row: Any) -> Materialization:
     return Materialization(
         id=row["id"],
@@ -441,8 +481,8 @@ def _materialization(row: Any) -> Materialization:
         definition=row["definition"],
         query=row["query"],
         default_schema=row["default_schema"],
-        options=Options(json.loads(row["options"])),
-        plan=Plan.from_json(row["plan"]),
+        options=_options(row["options"]),
+        plan=_plan(row["plan"]),
         state=row["state"],
         step=row["step"],
         failed_from=row["failed_from"],

@@ -27,7 +27,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -37,7 +37,7 @@ from jasmine_proxy.backends import Backend, StepContext
 from jasmine_proxy.catalog import LEASE_SECONDS, Catalog, Materialization, now
 from jasmine_proxy.errors import BackendRejected, BackendUnavailable, IllegalStep, NameTaken
 from jasmine_proxy.extended import ClientSession
-from jasmine_proxy.plan import Name, Op
+from jasmine_proxy.plan import CreateTableAs, Drop, Name, Op, Swap
 from jasmine_proxy.retry import retrying
 
 logger = logging.getLogger(__name__)
@@ -112,9 +112,37 @@ class Steps:
             )
         previous = self.catalog.holder(m) if recovering else None
         dead = previous if previous and dead_here(previous) else None
-        fence = self.catalog.claim(m, event, self.owner, take_over=recovering, dead_holder=dead)
-        if fence is None:
-            raise IllegalStep(f"another step of '{m.qualified}' has just started")
+        # the step's backend connection first, so that the claim names its process (which a
+        # taker-over KILLs): no second catalog write to note it
+        with self._connection(event) as conn:
+            process = None if conn is None else self.backend.process_id(conn)
+            holder = self.owner if process is None else f"{self.owner} process={process}"
+            fence = self.catalog.claim(
+                m, event, holder[:128], take_over=recovering, dead_holder=dead
+            )
+            if fence is None:
+                raise IllegalStep(f"another step of '{m.qualified}' has just started")
+            return self._claimed(m, event, session, recovering, goal, fence, previous, conn)
+
+    def _connection(self, event: str) -> AbstractContextManager[Any]:
+        """The backend connection a step's operations run on (None for the events that run
+        none: they open what they need)."""
+        if event in ("verify", "check", "pause", "resume"):
+            return nullcontext()
+        return self.backend.connect()
+
+    def _claimed(
+        self,
+        m: Materialization,
+        event: str,
+        session: ClientSession | None,
+        recovering: bool,
+        goal: str,
+        fence: int,
+        previous: str | None,
+        conn: Any,
+    ) -> Outcome:
+        """`run`, once the lease is ours: act, then record the outcome."""
         if previous and (process := _process(previous)) is not None:
             self.backend.cancel(process)  # the dead holder's statement may still be running
         if recovering:  # whoever takes the step over (start-up or scheduler) says so, once
@@ -132,7 +160,7 @@ class Steps:
                 # a create undoing its first attempt as a recovery does
                 rows = retrying(
                     lambda attempt: self._act(
-                        claimed, event, session, recovering or attempt > 0, context
+                        claimed, event, session, recovering or attempt > 0, context, conn
                     ),
                     f"{event} of {m.qualified}",
                 )
@@ -142,12 +170,13 @@ class Steps:
         metrics.step_done(m, event, time.monotonic() - clock, rows, ok=True)
         duration = int((time.monotonic() - clock) * 1000)
         claimed = replace(claimed, watermarks=context.watermarks)  # as the step committed them
-        after = self._succeeded(claimed, event, goal, started, rows, fence)
-        event_id = self.catalog.record(
-            claimed, event, started, to_state=goal, duration_ms=duration, rows=rows
-        )
-        if after is None:
+        after = self._succeeded(claimed, event, goal, started, rows)
+        values = {"to_state": goal, "duration_ms": duration, "rows": rows}
+        if after is None:  # dropped
+            event_id = self.catalog.record(claimed, event, started, **values)
             self.catalog.remove(claimed)
+        else:  # the new row and the event in one transaction
+            after, event_id = self.catalog.finish(claimed, after, fence, event, started, **values)
         logger.info(
             "step %s",
             logfmt(
@@ -171,7 +200,9 @@ class Steps:
         session: ClientSession | None,
         recovering: bool,
         context: StepContext,
+        conn: Any,
     ) -> int | None:
+        """What `event` does; the rows of the result after it (None if not counted)."""
         backend, plan = self.backend, m.plan
         if event == "verify":
             for hook in self.verify_hooks:
@@ -189,20 +220,19 @@ class Steps:
             ops = tuple(op for op in ops if getattr(op, "target", None) != m.qualified)
         if event == "create" and recovering:
             ops = plan.ops("drop") + ops  # undo the interrupted attempt, then start again
-        with backend.connect() as conn:
-            process = backend.process_id(conn)
-            if process is not None:
-                self.catalog.note_process(m, m.fence, f"{self.owner} process={process}")
-            for op in ops:
-                if getattr(op, "stateful", False):  # only backends that compile these take it
-                    run: Callable[..., None] = backend.run
-                    run(conn, op, plan.default_schema, context=context)
-                else:
-                    backend.run(conn, op, plan.default_schema)
-                _maybe_crash(event, op)
-            if event == "drop":
-                return None
-            return backend.count(conn, m.qualified)
+        written: dict[Name, int] = {}  # tables whose row count an operation reported
+        for op in ops:
+            if getattr(op, "stateful", False):  # only backends that compile these take it
+                run: Callable[..., int | None] = backend.run
+                rows = run(conn, op, plan.default_schema, context=context)
+            else:
+                rows = backend.run(conn, op, plan.default_schema)
+            _follow(written, op, rows)
+            _maybe_crash(event, op)
+        if event == "drop":
+            return None
+        rows = written.get(m.qualified)
+        return backend.count(conn, m.qualified) if rows is None else rows
 
     def _check_name_free(self, m: Materialization) -> None:
         with self.backend.connect() as conn:
@@ -240,8 +270,8 @@ class Steps:
         goal: str,
         started: datetime,
         rows: int | None,
-        fence: int,
     ) -> Materialization | None:
+        """The row after a step that succeeded (None: dropped), not yet saved."""
         if event == "drop":
             return None
         changes: dict[str, Any] = {"state": goal, "step": None, "last_error": None}
@@ -253,7 +283,7 @@ class Steps:
             changes["health"] = None
         if goal != "failed":
             changes["failed_from"] = None
-        return self.catalog.save(replace(m, **changes), fence)
+        return replace(m, **changes)
 
     def _failed(
         self,
@@ -277,31 +307,24 @@ class Steps:
                                              to_state="dropped", error=message))  # fmt: skip
             return Outcome(event, m, None, event_id, duration, None, exc)
         if isinstance(exc, Drifted):
-            after = self.catalog.save(
-                replace(m, step=None, health="drifted", last_error=None), fence
-            )
+            after = replace(m, step=None, health="drifted", last_error=None)
             state = m.state
         elif _transient(exc) or event in ("verify", "drop"):
             # a verify that fails changes nothing; a drop that fails can be run again
-            after = self.catalog.save(
-                replace(m, step=None, health="failing", last_error=f"{event}: {message}"), fence
-            )
+            after = replace(m, step=None, health="failing", last_error=f"{event}: {message}")
             state = m.state
         else:
             state = "failed"
-            after = self.catalog.save(
-                replace(
-                    m,
-                    state="failed",
-                    step=None,
-                    failed_from=m.failed_from if m.state == "failed" else m.state,
-                    health="failing",
-                    last_error=f"{event}: {message}",
-                ),
-                fence,
+            after = replace(
+                m,
+                state="failed",
+                step=None,
+                failed_from=m.failed_from if m.state == "failed" else m.state,
+                health="failing",
+                last_error=f"{event}: {message}",
             )
-        event_id = self.catalog.record(
-            m, event, started, to_state=state, duration_ms=duration, error=message
+        after, event_id = self.catalog.finish(
+            m, after, fence, event, started, to_state=state, duration_ms=duration, error=message
         )
         logger.warning(
             "step %s",
@@ -396,6 +419,23 @@ def _fingerprint(rows: Iterable[Sequence[Any]]) -> tuple[int, int]:
         count += 1
         total = (total + hash(tuple(row))) & 0xFFFFFFFFFFFFFFFF
     return count, total
+
+
+def _follow(written: dict[Name, int], op: Op, rows: int | None) -> None:
+    """Keep track of the row counts operations report (`CREATE TABLE ... AS` does) through
+    the renames after them, so a snapshot's refresh needs no `SELECT COUNT(*)`; any other
+    operation may change any table, and what was known is forgotten."""
+    if isinstance(op, CreateTableAs) and rows is not None:
+        written[op.target] = rows
+    elif isinstance(op, Swap):
+        moved = written.pop(op.shadow, None)
+        written.pop(op.target, None)
+        if moved is not None:
+            written[op.target] = moved
+    elif isinstance(op, Drop):
+        written.pop(op.target, None)
+    else:
+        written.clear()
 
 
 def _maybe_crash(event: str, op: Op) -> None:
