@@ -22,6 +22,12 @@ from jasmine_proxy.errors import ConfigError
 from jasmine_proxy.extended import ClientSession
 from jasmine_proxy.plan import Name, Op
 
+#: MySQL/MariaDB: the primary key of a table Jasmine creates whose rows have no key of their
+#: own. Galera replicates a row change by its primary key (without one, every other node finds
+#: the row by scanning the table); INVISIBLE, so `SELECT *` and `INSERT ... VALUES` without a
+#: column list (what readers and Jasmine's own refreshes use) do not see it
+HIDDEN_KEY = "`_jasmine_row` BIGINT UNSIGNED NOT NULL AUTO_INCREMENT INVISIBLE PRIMARY KEY"
+
 
 @dataclass
 class StepContext:
@@ -51,10 +57,7 @@ class Backend(Protocol):
 
     def render(self, op: Op, default_schema: str | None) -> list[str]: ...
 
-    def run(self, conn: Any, op: Op, default_schema: str | None) -> int | None:
-        """Run `op`; the rows it wrote into its target when that comes for free (`CREATE
-        TABLE ... AS` reports them), else None."""
-        ...
+    def run(self, conn: Any, op: Op, default_schema: str | None) -> None: ...
 
     def process_id(self, conn: Any) -> int | None:
         """The backend's id for this connection's session (None if it has none)."""

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlglot import exp
 
 from jasmine_proxy.analysis import KeyInfo, TableKeys
-from jasmine_proxy.backends import StepContext, register
+from jasmine_proxy.backends import HIDDEN_KEY, StepContext, register
 from jasmine_proxy.backends import mysql_incremental as incremental
 from jasmine_proxy.backends import mysql_window_join as window_join
 from jasmine_proxy.errors import BackendRejected, Denied, NameTaken
@@ -41,12 +41,6 @@ from jasmine_proxy.plan import (
     WindowJoinBuild,
     WindowJoinRefresh,
 )
-
-#: the primary key of a table Jasmine creates whose rows have no key of their own: Galera
-#: replicates a row change by its primary key (without one, every other node finds the row by
-#: scanning the table); INVISIBLE, so `SELECT *` and `INSERT ... VALUES` without a column list
-#: (what readers and Jasmine's own refreshes use) do not see it
-HIDDEN_KEY = "`_jasmine_row` BIGINT UNSIGNED NOT NULL AUTO_INCREMENT INVISIBLE PRIMARY KEY"
 
 
 def causal_reads(dbapi_connection: Any, _record: Any) -> None:
@@ -219,7 +213,7 @@ class MySQLBackend:
         op: Op,
         default_schema: str | None,
         context: StepContext | None = None,
-    ) -> int | None:
+    ) -> None:
         """`context`: the step's, for the operations marked `stateful` (incremental's and
         window_join's)."""
         stateful = IncrementalBuild | IncrementalRefresh | WindowJoinBuild | WindowJoinRefresh
@@ -238,28 +232,23 @@ class MySQLBackend:
                     window_join.build(self.engine, conn, op, default_schema, context)
                 else:
                     window_join.refresh(conn, op, default_schema, context)
-            return None
+            return
         if isinstance(op, Swap):
             self._swap(conn, op)
-            return None
+            return
         if isinstance(op, CreateTrigger):
             op = replace(op, follows=self._last_trigger(conn, op))
         if isinstance(op, Fill):
             self._fill(conn, op)
-            return None
-        if isinstance(op, Drop) and self._absent(conn, op.target):
-            return None  # DROP ... IF EXISTS of nothing still costs a DDL (a sync of its log)
+            return
         new = op.creates() if isinstance(op, CreateTableAs | CreateView) else None
         # never replace what is not ours (internal names are ours by construction, and the
         # plan dropped any leftover just before)
         if new and not new.name.startswith("_jasmine_") and self.kind(conn, new):
             raise NameTaken(f"Table '{new}' already exists")
-        rows = None
         for statement in self.render(op, default_schema):
             with self._watchdog(conn):
-                rows = conn.exec_driver_sql(statement).rowcount
-        # CREATE TABLE ... AS reports the rows it wrote (no COUNT(*) needed afterwards)
-        return rows if isinstance(op, CreateTableAs) else None
+                conn.exec_driver_sql(statement)
 
     @contextmanager
     def _watchdog(self, conn: Connection) -> Iterator[None]:
@@ -323,27 +312,15 @@ class MySQLBackend:
                     break
             raise
 
-    def _absent(self, conn: Connection, name: Name) -> bool:
-        """Nothing (table or view) by this name: one read of information_schema, about 30
-        times cheaper here than the no-op DROP it saves."""
-        found = conn.execute(
-            sa.text(
-                "SELECT 1 FROM information_schema.TABLES "
-                "WHERE TABLE_SCHEMA = :schema AND TABLE_NAME = :name"
-            ),
-            {"schema": name.schema, "name": name.name},
-        ).first()
-        return found is None
-
     def _swap(self, conn: Connection, op: Swap) -> None:
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {op.old.sql()}")
         if not op.first:  # the usual refresh: both tables are there; no questions asked
             try:
                 for statement in self.render(op, None):
                     conn.exec_driver_sql(statement)
                 return
             except sa.exc.DBAPIError:
-                pass  # a leftover `old` or something missing (a step run again after a crash)
-        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {op.old.sql()}")
+                pass  # something is missing (a step run again after a crash): look below
         if self.kind(conn, op.shadow) is None:
             if self.kind(conn, op.target) == "TABLE":
                 return  # swapped already (a step run again after a crash)

@@ -15,8 +15,9 @@ cache InnoDB refreshes at most every 0.1 s, so a writer that began just before t
 listed: the read counts as `TRX_CACHE` seconds older than it is (a build, which has no earlier
 mark to fall back on, waits that long between its mark and the read). Without the PROCESS
 privilege INNODB_TRX shows nothing of others: `MARGIN` seconds stand in for it (transactions
-writing for longer may then be lost until `check`). Timestamp floors are read `SKEW` seconds
-early (writers' clocks and rounding).
+writing for longer may then be lost until `check`). On a Galera node it lists only this node's
+writers: `CLUSTER_MARGIN` seconds stand in for the other nodes'. Timestamp floors are read
+`SKEW` seconds early (writers' clocks and rounding).
 
 The data and the new watermarks are written in one transaction on one connection: the catalog
 UPDATE is guarded by the step's lease fence (another holder: nothing is written), so a crash
@@ -41,7 +42,7 @@ import sqlglot
 from sqlalchemy.engine import Connection
 from sqlglot import exp
 
-from jasmine_proxy.backends import StepContext
+from jasmine_proxy.backends import HIDDEN_KEY, StepContext
 from jasmine_proxy.catalog import LeaseLost
 from jasmine_proxy.plan import IncrementalBuild, IncrementalRefresh, Name
 
@@ -50,6 +51,10 @@ logger = logging.getLogger(__name__)
 MARGIN = 60.0  # seconds: how long a writer may stay open when INNODB_TRX cannot be read
 SKEW = 1.0  # seconds: timestamp floors are read this much early
 TRX_CACHE = 0.25  # seconds: INNODB_TRX may be this much behind (InnoDB refreshes it every 0.1 s)
+#: seconds a writer on another node of a Galera cluster may stay open: its transaction is in that
+#: node's INNODB_TRX, not in this one's, so floors stay this far back (each refresh reads again
+#: the rows of the last this many seconds); a longer one may be lost until `check`
+CLUSTER_MARGIN = float(os.environ.get("JASMINE_GALERA_MARGIN", "10"))
 BATCH = 2000  # rows per INSERT
 CHANGED, KEYS = "_jasmine_changed", "_jasmine_keys"
 #: JASMINE_TEST_CRASH_AFTER=refresh:IncrementalRefresh.data kills the process after the data
@@ -163,9 +168,12 @@ def render_build(op: IncrementalBuild, catalog: str) -> list[str]:
     ]
     if op.key:
         statements.append(f"ALTER TABLE {op.target.sql()} ADD PRIMARY KEY ({key})")
+    else:
+        statements.append(f"ALTER TABLE {op.target.sql()} ADD COLUMN {HIDDEN_KEY}")
     statements += [
         f"CREATE TABLE {op.lineage.sql()} ENGINE=InnoDB AS {op.pairs} LIMIT 0",
-        f"ALTER TABLE {op.lineage.sql()} ADD INDEX `_jasmine_driving` ({', '.join(pks)})",
+        f"ALTER TABLE {op.lineage.sql()} ADD INDEX `_jasmine_driving` ({', '.join(pks)}), "
+        f"ADD COLUMN {HIDDEN_KEY}",
         "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY  -- a second connection",
         f"{op.query}  -- each row: INSERT INTO {op.target.sql()} VALUES (...)",
         f"{op.pairs}  -- each row: INSERT INTO {op.lineage.sql()} VALUES (...)",
@@ -296,9 +304,18 @@ class _Run:
             started, now = self.all(WRITERS)[0]
             seen = now - timedelta(seconds=TRX_CACHE)
             oldest = seen if started is None else min(started, seen)
+            if self.clustered():  # other nodes' writers: not listed here, so a margin for them
+                oldest = min(oldest, now - timedelta(seconds=CLUSTER_MARGIN))
         except pymysql.err.MySQLError:  # no PROCESS privilege: a margin instead
             oldest = reads[0][0] - timedelta(seconds=MARGIN) if reads else None
         return reads, None if oldest is None else encode(oldest)
+
+    def clustered(self) -> bool:
+        """Whether the server is a node of a Galera cluster (`@@wsrep_on`)."""
+        try:
+            return str(self.all("SELECT @@wsrep_on")[0][0]).upper() in ("1", "ON")
+        except pymysql.err.MySQLError:  # MySQL: no such variable
+            return False
 
     def save(self, context: StepContext, watermarks: dict[str, Any]) -> None:
         """Write the watermarks to the catalog row, only under the step's lease."""
@@ -345,11 +362,17 @@ def build(
         )[0][0]
         kind = "UNIQUE KEY `_jasmine_key`" if nullable else "PRIMARY KEY"
         columns = ", ".join(quote_name(c) for c in op.key)
-        run.cur.execute(f"ALTER TABLE {op.target.sql()} ADD {kind} ({columns})")
+        hidden = f", ADD COLUMN {HIDDEN_KEY}" if nullable else ""  # a UNIQUE key is not one
+        run.cur.execute(f"ALTER TABLE {op.target.sql()} ADD {kind} ({columns}){hidden}")
+    else:
+        run.cur.execute(f"ALTER TABLE {op.target.sql()} ADD COLUMN {HIDDEN_KEY}")
     run.cur.execute(f"CREATE TABLE {op.lineage.sql()} ENGINE=InnoDB AS {op.pairs} LIMIT 0")
     names = run.columns(op.lineage)
     driving = ", ".join(quote_name(n) for n in names if n.startswith("_p"))
-    run.cur.execute(f"ALTER TABLE {op.lineage.sql()} ADD INDEX `_jasmine_driving` ({driving})")
+    run.cur.execute(
+        f"ALTER TABLE {op.lineage.sql()} ADD INDEX `_jasmine_driving` ({driving}), "
+        f"ADD COLUMN {HIDDEN_KEY}"
+    )
     width = len(run.columns(op.target))
     with engine.connect() as other:  # the consistent read, on a connection of its own
         reader = other.connection.driver_connection
