@@ -57,7 +57,10 @@ class Backend(Protocol):
 
     def render(self, op: Op, default_schema: str | None) -> list[str]: ...
 
-    def run(self, conn: Any, op: Op, default_schema: str | None) -> None: ...
+    def run(self, conn: Any, op: Op, default_schema: str | None) -> int | None:
+        """Run `op`; the rows it wrote into its target when that comes for free (`CREATE
+        TABLE ... AS` reports them), else None."""
+        ...
 
     def process_id(self, conn: Any) -> int | None:
         """The backend's id for this connection's session (None if it has none)."""

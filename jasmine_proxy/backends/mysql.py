@@ -213,7 +213,7 @@ class MySQLBackend:
         op: Op,
         default_schema: str | None,
         context: StepContext | None = None,
-    ) -> None:
+    ) -> int | None:
         """`context`: the step's, for the operations marked `stateful` (incremental's and
         window_join's)."""
         stateful = IncrementalBuild | IncrementalRefresh | WindowJoinBuild | WindowJoinRefresh
@@ -232,23 +232,28 @@ class MySQLBackend:
                     window_join.build(self.engine, conn, op, default_schema, context)
                 else:
                     window_join.refresh(conn, op, default_schema, context)
-            return
+            return None
         if isinstance(op, Swap):
             self._swap(conn, op)
-            return
+            return None
         if isinstance(op, CreateTrigger):
             op = replace(op, follows=self._last_trigger(conn, op))
         if isinstance(op, Fill):
             self._fill(conn, op)
-            return
+            return None
+        if isinstance(op, Drop) and self._absent(conn, op.target):
+            return None  # DROP ... IF EXISTS of nothing still costs a DDL (a sync of its log)
         new = op.creates() if isinstance(op, CreateTableAs | CreateView) else None
         # never replace what is not ours (internal names are ours by construction, and the
         # plan dropped any leftover just before)
         if new and not new.name.startswith("_jasmine_") and self.kind(conn, new):
             raise NameTaken(f"Table '{new}' already exists")
+        rows = None
         for statement in self.render(op, default_schema):
             with self._watchdog(conn):
-                conn.exec_driver_sql(statement)
+                rows = conn.exec_driver_sql(statement).rowcount
+        # CREATE TABLE ... AS reports the rows it wrote (no COUNT(*) needed afterwards)
+        return rows if isinstance(op, CreateTableAs) else None
 
     @contextmanager
     def _watchdog(self, conn: Connection) -> Iterator[None]:
@@ -312,15 +317,27 @@ class MySQLBackend:
                     break
             raise
 
+    def _absent(self, conn: Connection, name: Name) -> bool:
+        """Nothing (table or view) by this name: one read of information_schema, about 30
+        times cheaper here than the no-op DROP it saves."""
+        found = conn.execute(
+            sa.text(
+                "SELECT 1 FROM information_schema.TABLES "
+                "WHERE TABLE_SCHEMA = :schema AND TABLE_NAME = :name"
+            ),
+            {"schema": name.schema, "name": name.name},
+        ).first()
+        return found is None
+
     def _swap(self, conn: Connection, op: Swap) -> None:
-        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {op.old.sql()}")
         if not op.first:  # the usual refresh: both tables are there; no questions asked
             try:
                 for statement in self.render(op, None):
                     conn.exec_driver_sql(statement)
                 return
             except sa.exc.DBAPIError:
-                pass  # something is missing (a step run again after a crash): look below
+                pass  # a leftover `old` or something missing (a step run again after a crash)
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {op.old.sql()}")
         if self.kind(conn, op.shadow) is None:
             if self.kind(conn, op.target) == "TABLE":
                 return  # swapped already (a step run again after a crash)
