@@ -301,6 +301,7 @@ class Catalog:
                 raise LeaseLost(f"the lease on {after.qualified} was taken over (fence {fence})")
             return after, self._insert_event(conn, before, event, started, values)
 
+    @on_deadlock
     def claim(
         self,
         m: Materialization,
