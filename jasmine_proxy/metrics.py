@@ -1,7 +1,9 @@
 """Prometheus metrics (`--metrics-port`), with prometheus-client.
 
-Refresh work is measured where it happens (`steps` observes each step, the scheduler sets the
-per-materialization gauges on every tick); the relay's counters are plain integers in
+Refresh work is measured where it happens (`steps` observes each step); the scheduler hands
+over each catalog read, and the per-materialization gauges (staleness, target lag, health,
+state) are computed from the latest one at scrape time, so a tick costs nothing more; the relay's
+counters are plain integers in
 `relay.STATS`, read at scrape time by a collector, so the pass-through path pays one integer
 increment per command and nothing else. With `--workers N` the endpoint is served by the first
 process and counts its clients only.
@@ -9,7 +11,7 @@ process and counts its clients only.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 
 from prometheus_client import Counter, Gauge, Histogram, start_http_server
@@ -21,7 +23,7 @@ from prometheus_client.core import (
 )
 from prometheus_client.registry import Collector
 
-from jasmine_proxy.catalog import Materialization
+from jasmine_proxy.catalog import Materialization, now
 from jasmine_proxy.report import health, staleness
 
 MAT = ["materialization"]
@@ -38,18 +40,6 @@ STEP_FAILURES = Counter(
 ROWS = Gauge(
     "jasmine_rows", "Rows in the materialization after its last build", ["materialization"]
 )
-STALENESS = Gauge(
-    "jasmine_staleness_seconds",
-    "Seconds since the data was last known current",
-    ["materialization"],
-)
-TARGET_LAG = Gauge("jasmine_target_lag_seconds", "The target lag", ["materialization"])
-HEALTH = Gauge(
-    "jasmine_health", "1 for the materialization's current health", ["materialization", "health"]
-)
-STATE = Gauge(
-    "jasmine_state", "1 for the materialization's lifecycle state", ["materialization", "state"]
-)
 QUEUE = Gauge("jasmine_scheduler_queue_depth", "Steps due and waiting for a refresh slot")
 
 
@@ -62,18 +52,45 @@ def step_done(m: Materialization, event: str, seconds: float, rows: int | None, 
         ROWS.labels(name).set(rows)
 
 
+class MaterializationCollector(Collector):
+    """The per-materialization gauges, from the latest catalog read (dropped ones disappear),
+    as of the scrape."""
+
+    observed: Sequence[Materialization] = ()
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        at = now()
+        staleness_ = GaugeMetricFamily(
+            "jasmine_staleness_seconds", "Seconds since the data was last known current", labels=MAT
+        )
+        lag = GaugeMetricFamily("jasmine_target_lag_seconds", "The target lag", labels=MAT)
+        health_ = GaugeMetricFamily(
+            "jasmine_health",
+            "1 for the materialization's current health",
+            labels=[*MAT, "health"],
+        )
+        state = GaugeMetricFamily(
+            "jasmine_state", "1 for the materialization's lifecycle state", labels=[*MAT, "state"]
+        )
+        for m in self.observed:
+            name = str(m.qualified)
+            stale = staleness(m, at)
+            if stale is not None:
+                staleness_.add_metric([name], stale)
+            lag.add_metric([name], m.options.target_lag)
+            health_.add_metric([name, health(m, at)], 1)
+            state.add_metric([name, m.state], 1)
+        yield from (staleness_, lag, health_, state)
+
+
+MATERIALIZATIONS = MaterializationCollector()
+REGISTRY.register(MATERIALIZATIONS)
+
+
 def observe(materializations: Iterable[Materialization], at: datetime) -> None:
-    """The per-materialization gauges, as of one catalog read (dropped ones disappear)."""
-    for gauge in (STALENESS, TARGET_LAG, HEALTH, STATE):
-        gauge.clear()
-    for m in materializations:
-        name = str(m.qualified)
-        lag = staleness(m, at)
-        if lag is not None:
-            STALENESS.labels(name).set(lag)
-        TARGET_LAG.labels(name).set(m.options.target_lag)
-        HEALTH.labels(name, health(m, at)).set(1)
-        STATE.labels(name, m.state).set(1)
+    """Keep one catalog read (as of `at`) for the per-materialization gauges: they are
+    computed from it when scraped, not on every scheduler tick."""
+    MATERIALIZATIONS.observed = list(materializations)
 
 
 class RelayCollector(Collector):

@@ -1,8 +1,11 @@
 """The refresh scheduler: keeps every live materialization within its target_lag (trio).
 
 It reads the catalog every tick (1 s) and, between reads, sleeps until the next step falls due
-(from the rows it read and the outcomes of its own steps); it starts, under a capacity limiter,
-the steps that are due:
+or a running one ends (from the rows it read and the outcomes of its own steps). At most
+`concurrency` steps run at once; when more are due than slots are free, the one whose deadline
+is earliest goes first (earliest deadline first: a refresh's deadline is when its data turns
+`target_lag` old, so under overload the short lags are not queued behind long ones that became
+due earlier). The steps:
 
 * a refresh, planned from the observed refresh duration rather than a fixed period: data is
   current as of the start of its last refresh (`fresh_as_of`), and the next refresh must *end*
@@ -66,6 +69,9 @@ class Scheduler:
     known: dict[int, Materialization] = field(default_factory=dict)  # the last catalog read
     checked: dict[int, datetime] = field(default_factory=dict)  # last drift check, this process
     started: datetime = field(default_factory=now)
+    #: id -> (when due, deadline, event) of each idle materialization's next step, planned when
+    #: its row or the outcome of its last step changed (not again on every wake-up)
+    planned: dict[int, tuple[datetime, datetime, str]] = field(default_factory=dict)
     _wake: trio.Event = field(default_factory=trio.Event)
 
     async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
@@ -78,58 +84,93 @@ class Scheduler:
         async with trio.open_nursery() as nursery:
             task_status.started()
             next_read = trio.current_time()
+            interrupted: list[Materialization] = []
             while True:
-                interrupted: list[Materialization] = []
                 if trio.current_time() >= next_read:
                     try:
-                        interrupted = await trio.to_thread.run_sync(self.read)
+                        began = now()
+                        rows, interrupted = await trio.to_thread.run_sync(self.read)
+                        self.apply(rows, began)
                     except Exception:
                         logger.warning("scheduler: cannot read the catalog", exc_info=True)
                     next_read = trio.current_time() + self.tick
                 work, wait = self.due(now(), interrupted)
-                for m, event, recovering in work:
+                free = max(0, self.concurrency - len(self.running))
+                for m, event, recovering in work[:free]:
                     self.running.add(m.id)
+                    self.planned.pop(m.id, None)
                     nursery.start_soon(self._step, m, event, recovering, limiter)
-                await trio.lowlevel.checkpoint()  # let them reach the limiter first
-                metrics.QUEUE.set(limiter.statistics().tasks_waiting)
+                interrupted = [m for m in interrupted if m.id not in self.running]
+                metrics.QUEUE.set(len(work) - min(free, len(work)))
                 self._wake = trio.Event()
+                if len(work) > free:  # busy: the next slot that frees is taken at once
+                    wait = math.inf
                 with trio.move_on_after(max(0.0, min(wait, next_read - trio.current_time()))):
                     await self._wake.wait()  # a step ended: plan again at once
 
-    def read(self) -> list[Materialization]:
-        """Read the catalog (alerts and metrics see it too); the steps to take over."""
+    def read(self) -> tuple[list[Materialization], list[Materialization]]:
+        """Read the catalog (alerts and metrics see it too): every row, and the steps to take
+        over. Runs in a worker thread: the rows are applied by `apply`, in the loop."""
         everything = self.steps.catalog.all()
-        self.known = {m.id: m for m in everything}
         self.alerts.observe(everything)
         metrics.observe(everything, now())
-        return [m for m, _ in self.steps.catalog.interrupted(dead_here) if m.step]
+        return everything, [m for m, _ in self.steps.catalog.interrupted(dead_here) if m.step]
+
+    def apply(self, rows: Sequence[Materialization], began: datetime) -> None:
+        """Take a catalog read (begun at `began`) as what is known, except a row this process
+        wrote since (a step of its own that ended while the read ran), then plan again."""
+        known = {}
+        for m in rows:
+            mine = self.known.get(m.id)
+            newer = mine is not None and mine.updated > began and mine.fence >= m.fence
+            known[m.id] = mine if newer and mine is not None else m
+        self.known = known
+        self.planned.clear()
+        for m in known.values():
+            self.plan(m)
+
+    def plan(self, m: Materialization) -> None:
+        """Plan `m`'s next step (or none) from its row, its last duration and its backoff."""
+        self.planned.pop(m.id, None)
+        if m.id in self.running or m.step is not None:
+            return
+        planned = self.next_step(m)
+        if planned is None:
+            return
+        event, when = planned
+        backoff = self.backoff.get(m.id)
+        if backoff and backoff.not_before > when:
+            when = backoff.not_before
+        deadline = when
+        if event == "refresh" and m.fresh_as_of is not None:
+            deadline = m.fresh_as_of + timedelta(seconds=m.options.target_lag)
+        # several schedulers see the same due steps: each orders equal deadlines its own way
+        # (a stable nudge under a millisecond), so they do not all race for the same claims
+        nudge = timedelta(microseconds=hash((self.owner, m.id)) % 1000)
+        self.planned[m.id] = (when, deadline + nudge, event)
+
+    @property
+    def owner(self) -> str:
+        return self.steps.owner if self.steps is not None else ""
 
     def due(
         self,
         at: datetime,
         interrupted: Sequence[Materialization] = (),
     ) -> tuple[list[tuple[Materialization, str, bool]], float]:
-        """What to run now ((materialization, event, taking over a dead holder's step)), and
-        how many seconds until the next step falls due."""
+        """What may run now, most urgent first ((materialization, event, taking over a dead
+        holder's step)): take-overs, then earliest deadline first; and how many seconds until
+        the next planned step falls due."""
         work = [(m, str(m.step), True) for m in interrupted if m.id not in self.running]
+        ready: list[tuple[datetime, int, str]] = []
         wait = math.inf
-        for m in self.known.values():
-            if m.id in self.running or m.step is not None:
-                continue
-            planned = self.next_step(m)
-            if planned is None:
-                continue
-            event, when = planned
-            backoff = self.backoff.get(m.id)
-            if backoff and backoff.not_before > when:
-                when = backoff.not_before
+        for key, (when, deadline, event) in self.planned.items():
             if when <= at:
-                work.append((m, event, False))
+                ready.append((deadline, key, event))
             else:
                 wait = min(wait, (when - at).total_seconds())
-        # several schedulers see the same due steps: each starts them in its own order, so
-        # they do not all race for the same claims first
-        work.sort(key=lambda w: hash((self.steps.owner, w[0].id)))
+        ready.sort()
+        work += [(self.known[key], event, False) for _, key, event in ready]
         return work, wait
 
     def next_step(self, m: Materialization) -> tuple[str, datetime] | None:
@@ -192,6 +233,8 @@ class Scheduler:
                     self.checked[m.id] = now()
         finally:
             self.running.discard(m.id)
+            if (known := self.known.get(m.id)) is not None:
+                self.plan(known)
             self._wake.set()
 
     def _failed(self, m: Materialization) -> None:
