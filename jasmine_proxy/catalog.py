@@ -290,9 +290,10 @@ class Catalog:
     ) -> tuple[Materialization, int]:
         """A step's outcome in one transaction: `save(after, fence)` and `record(before,
         event, started, **values)`, both written or neither. Returns `after` as saved and the
-        event's id."""
+        event's id. Only the columns that changed since `before` are written (a refresh's
+        few, not the definition and plan)."""
         after = replace(after, updated=now())
-        row = _row(after)
+        row = _changes(before, after)
         if after.step is None:
             row.update(lease_owner=None, lease_expires=None)
         query = sa.update(self.mats).where(self.mats.c.id == after.id, self.mats.c.fence == fence)
@@ -431,6 +432,25 @@ class Catalog:
                 values = dict(row._mapping)
                 values["schema"] = values.pop("schema_name")
                 yield Event(**{f.name: values[f.name] for f in fields(Event)})
+
+
+#: how a field of `Materialization` is stored, where it is not stored as it is
+_COLUMNS = {"schema": "schema_name"}
+_ENCODE: dict[str, Callable[[Any], Any]] = {
+    "options": lambda options: json.dumps(options.given, sort_keys=True),
+    "plan": lambda plan: plan.to_json(),
+    "watermarks": lambda marks: json.dumps(marks, sort_keys=True),
+}
+
+
+def _changes(before: Materialization, after: Materialization) -> dict[str, Any]:
+    """The columns of `after` whose fields differ from `before`'s (as `_row` writes them)."""
+    changed = {}
+    for f in fields(Materialization):
+        value = getattr(after, f.name)
+        if f.name not in ("id", "fence") and value != getattr(before, f.name):
+            changed[_COLUMNS.get(f.name, f.name)] = _ENCODE.get(f.name, lambda v: v)(value)
+    return changed
 
 
 def _row(m: Materialization) -> dict[str, Any]:
