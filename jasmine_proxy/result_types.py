@@ -26,7 +26,9 @@ from sqlglot.optimizer.annotate_types import annotate_types
 from sqlglot.optimizer.qualify import qualify
 from sqlglot.schema import MappingSchema
 
+from jasmine_proxy.errors import BackendRejected
 from jasmine_proxy.sqlite_db import exact, parse_datetime
+from jasmine_proxy.translate import interval_first
 
 # MySQL column type codes (protocol constants)
 DECIMAL, TINY, SHORT, LONG, FLOAT, DOUBLE, NULL, TIMESTAMP, LONGLONG, INT24 = (
@@ -328,8 +330,12 @@ def mysql_type(node: exp.Expression) -> ColumnType | None:
             if inner is not None and inner is not node:
                 return mysql_type(inner)  # type: ignore[arg-type]
         return _from_datatype(node.type, column=True) if node.type else None
-    if isinstance(node, (exp.Add, exp.Sub)) and isinstance(node.expression, exp.Interval):
-        return _date_shift(node.this, node.expression.text("unit") or "DAY")
+    if isinstance(node, (exp.Add, exp.Sub)):
+        base, interval = interval_first(node)
+        if isinstance(interval, exp.Interval):
+            return _date_shift(base, interval.text("unit") or "DAY")
+        if isinstance(base, exp.Interval) and isinstance(node, exp.Add):
+            return _date_shift(interval, base.text("unit") or "DAY")
     if isinstance(node, (exp.Add, exp.Sub, exp.Mul)):
         return _arith(node, mysql_type(node.this), mysql_type(node.expression))
     if isinstance(node, exp.Div):
@@ -528,6 +534,8 @@ def convert(value: Any, t: ColumnType) -> Any:
         return value
     if code in (TINY, SHORT, LONG, LONGLONG, INT24, YEAR):
         if isinstance(value, float):
+            if not -(2**63) <= value < 2**64:  # SQLite's integer overflow gave a double
+                raise BackendRejected("BIGINT value is out of range", 1690, "22003")
             return int(value) if value == int(value) else Decimal(repr(value))
         if isinstance(value, (str, bytes)):
             try:

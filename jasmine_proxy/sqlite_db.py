@@ -69,8 +69,16 @@ def register_functions(conn: sqlite3.Connection) -> None:
     for name, aggregate in sqlite_decimal.AGGREGATES:
         conn.create_aggregate(name, 1, aggregate)
     conn.create_collation(sqlite_decimal.COLLATION, sqlite_decimal.collate)
+    conn.create_collation("jasmine_ci", general_ci)
     conn.create_aggregate("jasmine_group_concat", -1, OrderedGroupConcat)  # type: ignore[arg-type]
     conn.create_aggregate("jasmine_single", 1, SingleRow)  # type: ignore[arg-type]
+
+
+def general_ci(a: str, b: str) -> int:
+    """The collation `jasmine_ci`: MySQL's default utf8mb4_general_ci for text compared without
+    a column (two literals, a function's result): no case, trailing spaces ignored."""
+    x, y = a.rstrip(" ").casefold(), b.rstrip(" ").casefold()
+    return (x > y) - (x < y)
 
 
 class SubqueryRows(Exception):

@@ -123,15 +123,19 @@ def dkey(a: Value) -> bytes | None:
     exponent, then the digits (complemented for negative numbers)."""
     if a is None:
         return None
-    d = exact(a).normalize(CONTEXT)
+    d = exact(a)
     if not d:
         return b"\x02"
-    sign, digits, _ = d.as_tuple()
-    e = d.adjusted() + 32768
-    body = bytes(48 + x for x in digits)
-    if not sign:
-        return b"\x03" + e.to_bytes(3, "big") + body
-    return b"\x01" + (2**24 - 1 - e).to_bytes(3, "big") + bytes(255 - x for x in body) + b"\xff"
+    mantissa, _, exponent = format(d, "E").partition("E")  # '-1.2345E+19'
+    negative = mantissa[0] == "-"
+    digits = mantissa.lstrip("-").replace(".", "").rstrip("0").encode()
+    e = int(exponent) + 32768
+    if not negative:
+        return b"\x03" + e.to_bytes(3, "big") + digits
+    return b"\x01" + (2**24 - 1 - e).to_bytes(3, "big") + digits.translate(_COMPLEMENT) + b"\xff"
+
+
+_COMPLEMENT = bytes.maketrans(b"0123456789", bytes(range(207, 197, -1)))
 
 
 def collate(a: str, b: str) -> int:

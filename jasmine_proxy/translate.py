@@ -264,7 +264,12 @@ def _exact_decimals(
             continue
         cmp = exp.Anonymous(this="jasmine_dcmp", expressions=[sides[0].copy(), sides[1].copy()])
         node.replace(type(node)(this=cmp, expression=exp.Literal.number(0)))
-    statement.transform(lambda n: _exact_node(n, columns), copy=False)
+    decided = [  # on the tree as written
+        (n, _exact_function(n, columns)) for n in statement.walk() if isinstance(n, exp.Expression)
+    ]
+    for operation, name in reversed(decided):  # innermost first: each call takes the new args
+        if name is not None:
+            operation.replace(_exact_call(operation, name))
     for literal in list(statement.find_all(exp.Literal)):
         if not literal.is_string and _long_literal(literal.this):
             negated = isinstance(literal.parent, exp.Neg)
@@ -311,39 +316,38 @@ def _exact_order(statement: exp.Expression, columns: frozenset[str], wide: froze
                 ordered.set("this", exp.Anonymous(this="jasmine_dkey", expressions=[key]))
 
 
-def _exact_node(node: exp.Expression, columns: frozenset[str]) -> exp.Expression:
+def _exact_function(node: exp.Expression, columns: frozenset[str]) -> str | None:
+    """The `sqlite_decimal` function that computes `node` exactly, if it is a DECIMAL
+    operation (decided on the tree as written)."""
     if type(node) in _ARITHMETIC and _is_decimal(node, columns):
-        return exp.Anonymous(this=_ARITHMETIC[type(node)], expressions=[node.this, node.expression])
-    if (
-        isinstance(node, (exp.Neg, exp.Abs))
-        and not isinstance(node.this, exp.Literal)
-        and _is_decimal(node.this, columns)
-    ):
-        name = "jasmine_dneg" if isinstance(node, exp.Neg) else "jasmine_dabs"
-        return exp.Anonymous(this=name, expressions=[node.this])
+        return _ARITHMETIC[type(node)]
+    negation = isinstance(node, (exp.Neg, exp.Abs)) and not isinstance(node.this, exp.Literal)
+    if negation and _is_decimal(node.this, columns):
+        return "jasmine_dneg" if isinstance(node, exp.Neg) else "jasmine_dabs"
     if (
         isinstance(node, (exp.Min, exp.Max))
         and not isinstance(node.parent, exp.Window)
         and not isinstance(node.this, exp.Column)
         and _is_decimal(node.this, columns)
     ):
-        name = "jasmine_dmin" if isinstance(node, exp.Min) else "jasmine_dmax"
-        return exp.Anonymous(this=name, expressions=[node.this])
+        return "jasmine_dmin" if isinstance(node, exp.Min) else "jasmine_dmax"
     if isinstance(node, exp.Cast) and _decimal_cast(node):
-        params = [p.this.name for p in node.to.expressions if isinstance(p, exp.DataTypeParam)]
-        precision, scale = ([*params, "10", "0"][:2]) if params else ("10", "0")
-        if len(params) == 1:
-            scale = "0"
-        return exp.Anonymous(
-            this="jasmine_decimal",
-            expressions=[
-                node.this,
-                exp.Literal.number(precision),
-                exp.Literal.number(scale),
-                exp.Literal.number(1),
-            ],
-        )
-    return node
+        return "jasmine_decimal"
+    return None
+
+
+def _exact_call(node: exp.Expression, name: str) -> exp.Expression:
+    """`node` as the call of `name` (its operands as they are now)."""
+    if name != "jasmine_decimal":
+        operands = [node.this, node.expression] if type(node) in _ARITHMETIC else [node.this]
+        return exp.Anonymous(this=name, expressions=operands)
+    to = node.args["to"]
+    params = [p.this.name for p in to.expressions if isinstance(p, exp.DataTypeParam)]
+    precision, scale = ([*params, "10", "0"][:2]) if params else ("10", "0")
+    if len(params) == 1:
+        scale = "0"
+    numbers = [exp.Literal.number(x) for x in (precision, scale, 1)]
+    return exp.Anonymous(this=name, expressions=[node.this, *numbers])
 
 
 def _long_literal(text: str) -> bool:
@@ -535,6 +539,20 @@ def _unit(node: exp.Expression) -> str:
     return (unit.name if unit is not None else "DAY").upper()
 
 
+def interval_first(node: exp.Add | exp.Sub) -> tuple[exp.Expression, exp.Expression]:
+    """The operands of `a + b` / `a - b`; for `INTERVAL 1 DAY + 'date'`, which sqlglot reads as
+    two intervals (the second without a unit), the date and the interval, in that order."""
+    left, right = node.this, node.expression
+    if (
+        isinstance(node, exp.Add)
+        and isinstance(left, exp.Interval)
+        and isinstance(right, exp.Interval)
+        and right.args.get("unit") is None
+    ):
+        return right.this, left
+    return left, right
+
+
 def _interval_add(base: exp.Expression, interval: exp.Interval, sign: int) -> exp.Expression:
     amount = interval.this
     if isinstance(amount, exp.Literal) and amount.is_string:
@@ -557,7 +575,7 @@ def _function(node: exp.Expression) -> exp.Expression:
         )
         return _interval_add(base, interval, -1 if node.name.upper() == "SUBDATE" else 1)
     if isinstance(node, (exp.Add, exp.Sub)):
-        left, right = node.this, node.expression
+        left, right = interval_first(node)
         sign = 1 if isinstance(node, exp.Add) else -1
         if isinstance(right, exp.Interval):
             return _interval_add(left, right, sign)
@@ -597,6 +615,11 @@ def _function(node: exp.Expression) -> exp.Expression:
             ):
                 match = re.match(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", text.this)
                 text.replace(exp.Literal.number(match.group(0).strip() if match else "0"))
+        left, right = node.this, node.expression
+        if any(isinstance(x, exp.Literal) and x.is_string for x in (left, right)) and not any(
+            isinstance(x, (exp.Column, exp.Collate)) for x in (left, right)
+        ):  # text compared without a column's collation: MySQL's default one (_ci, PAD SPACE)
+            node.set("this", exp.Collate(this=left, expression=exp.var("jasmine_ci")))
         return node
     if isinstance(node, (exp.Left, exp.Right)):  # LEFT and RIGHT are keywords in SQLite
         name = "jasmine_left" if isinstance(node, exp.Left) else "jasmine_right"

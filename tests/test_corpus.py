@@ -115,15 +115,11 @@ def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Embedded]:
 #: where the embedded default still answers differently from MariaDB: each one a known gap (the
 #: README and the issue's note list them), strict, so a fix must take its line out of here
 EMBEDDED_GAPS = {
-    "datetime.interval_arithmetic": "INTERVAL 1 DAY + 'date' (interval first) is not translated",
     "ddl.varchar_text_blob": "HEX() of a BLOB is typed VAR_STRING, MariaDB says MEDIUM_BLOB",
     "ddl.create_and_drop_view": "an INT column read through a view is typed LONGLONG, not LONG",
     "functions.string_functions": "FIELD() is typed LONGLONG and CHAR() returns text, not bytes",
     "functions.numeric_functions": "FORMAT() and CONV() are not available",
     "functions.json_functions": 'JSON values are formatted the SQLite way ({"k":1})',
-    "select.string_comparison_is_case_insensitive": "comparing two literals is case- and "
-    "trailing-space-sensitive (columns follow the collation)",
-    "select.arithmetic": "BIGINT overflow gives no 1690",
     "session.user_variables": "CONCAT() of user variables is typed VAR_STRING, not LONG_BLOB",
 }
 

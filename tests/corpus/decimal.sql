@@ -392,3 +392,27 @@ SELECT balance, balance = 12345678901234567890.30 FROM acct;
 -- > types: ["NEWDECIMAL", "LONG"]
 -- > rows: 1
 -- > (Decimal('12345678901234567890.30'), 1)
+
+-- case: decimal_wide_nested_arithmetic
+CREATE TABLE t (a DECIMAL(30,10), b DECIMAL(30,10));
+INSERT INTO t VALUES (12345678901234567890.0123456789, 3), (0.1, 0.2), (-5, 0.5);
+SELECT a * b + 1, (a + b) * 2, -(a - b), ABS(a - b) FROM t ORDER BY a * b + 1;
+-- expect
+-- > names: ["a * b + 1", "(a + b) * 2", "-(a - b)", "ABS(a - b)"]
+-- > types: ["NEWDECIMAL", "NEWDECIMAL", "NEWDECIMAL", "NEWDECIMAL"]
+-- > rows: 3
+-- > (Decimal('-1.50000000000000000000'), Decimal('-9.0000000000'), Decimal('5.5000000000'), Decimal('5.5000000000'))
+-- > (Decimal('1.02000000000000000000'), Decimal('0.6000000000'), Decimal('0.1000000000'), Decimal('0.1000000000'))
+-- > (Decimal('37037036703703703671.03703703670000000000'), Decimal('24691357802469135786.0246913578'), Decimal('-12345678901234567887.0123456789'), Decimal('12345678901234567887.0123456789'))
+SELECT MIN(a * 2), MAX(a + b), SUM(a * b), SUM(a) - SUM(b) FROM t;
+-- expect
+-- > names: ["MIN(a * 2)", "MAX(a + b)", "SUM(a * b)", "SUM(a) - SUM(b)"]
+-- > types: ["NEWDECIMAL", "NEWDECIMAL", "NEWDECIMAL", "NEWDECIMAL"]
+-- > rows: 1
+-- > (Decimal('-10.0000000000'), Decimal('12345678901234567893.0123456789'), Decimal('37037036703703703667.55703703670000000000'), Decimal('12345678901234567881.4123456789'))
+SELECT COUNT(*) FROM t WHERE a * b + 1 > 1.02 AND (a + b) * 2 BETWEEN 0.6 AND 24691357802469135786.0246913578;
+-- expect
+-- > names: ["COUNT(*)"]
+-- > types: ["LONGLONG"]
+-- > rows: 1
+-- > (1,)
