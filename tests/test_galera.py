@@ -46,26 +46,28 @@ from tests.galera import (
     galera_cluster_fixture,  # noqa: F401  (the fixture)
 )
 from tests.support import ROOT, Proxy, direct, mariadb_reason, wait_until
-from tests.test_incremental_differential import QUERIES, play
+from tests.test_incremental_differential import QUERIES, ROUNDS, play
 
 pytestmark = pytest.mark.slow
 
 LEASE = "5"  # seconds: a dead holder's step is taken over this soon
-DIFF_ROUNDS = int(os.environ.get("JASMINE_GALERA_DIFF_ROUNDS", "12"))
+DIFF_ROUNDS = int(os.environ.get("JASMINE_GALERA_DIFF_ROUNDS", str(ROUNDS)))
 
 
 # -- helpers ------------------------------------------------------------------------------------
 
 
-def client(port: int, database: str | None = None) -> pymysql.connections.Connection:
-    """A client of a node or proxy: autocommit, and every statement waits until the node has
-    applied what the cluster committed before it (wsrep_sync_wait=15)."""
+def client(
+    port: int, database: str | None = None, sync: int = 15
+) -> pymysql.connections.Connection:
+    """A client of a node or proxy in autocommit; with `sync` 15, every statement first waits
+    until the node has applied what the cluster committed before it (wsrep_sync_wait)."""
     conn = pymysql.connect(
         host="127.0.0.1", port=port, user="root", database=database, autocommit=True,
         read_timeout=120,
     )  # fmt: skip
     with conn.cursor() as cur:
-        cur.execute("SET SESSION wsrep_sync_wait = 15")
+        cur.execute(f"SET SESSION wsrep_sync_wait = {int(sync)}")
     return conn
 
 
@@ -85,18 +87,23 @@ def show(conn: pymysql.connections.Connection, schema: str) -> dict[str, dict[st
         return {r["Name"]: dict(r) for r in cur.fetchall()}
 
 
-def autocommit_with_retry(conn: pymysql.connections.Connection, sql: str) -> int:
-    """Run one autocommit statement, again while Galera says 1213; how many retries it took."""
+def transaction_with_retry(conn: pymysql.connections.Connection, statements: list[str]) -> int:
+    """Run the statements as one transaction, again from BEGIN while Galera says 1213 (at any
+    statement or at COMMIT); how many times it ran again."""
     for attempt in range(50):
         try:
             with conn.cursor() as cur:
-                cur.execute(sql)
+                cur.execute("BEGIN")
+                for sql in statements:
+                    cur.execute(sql)
+                cur.execute("COMMIT")
             return attempt
         except pymysql.err.OperationalError as exc:
+            q(conn, "ROLLBACK")
             if exc.args[0] != 1213:
                 raise
-            time.sleep(0.005 * (attempt + 1))
-    raise AssertionError(f"1213 fifty times in a row: {sql}")
+            time.sleep(random.uniform(0.001, 0.01) * (attempt + 1))
+    raise AssertionError(f"1213 fifty times in a row: {statements}")
 
 
 class Worker:
@@ -143,7 +150,9 @@ def cluster(galera_cluster: GaleraCluster) -> GaleraCluster:
 @pytest.fixture(scope="module")
 def proxies(cluster: GaleraCluster) -> Iterator[list[Proxy]]:
     """One proxy per node (no scheduler: the tests start workers where they want them)."""
-    started = [Proxy(node.url) for node in cluster.nodes]
+    started = [Proxy(node.url, wait=False) for node in cluster.nodes]
+    for p in started:
+        p.wait_listening()
     yield started
     for p in started:
         assert p.stop() == 0, p.log
@@ -310,41 +319,49 @@ def test_one_refresh_at_a_time_across_nodes(
 def test_trigger_exact_under_writers_on_two_nodes(
     cluster: GaleraCluster, proxies: list[Proxy], database: str
 ) -> None:
+    """Four writers (two through each of two nodes' proxies) change rows of 4 summary keys in
+    small transactions; the loser of a conflict on a summary row gets 1213 and runs its
+    transaction again. The materialization equals its query, read on the third node."""
     setup = client(proxies[0].port, database)
     q(setup, "CREATE TABLE sales (id INT AUTO_INCREMENT PRIMARY KEY, k INT NOT NULL, "
              "v INT NOT NULL)")  # fmt: skip
     q(setup, "INSERT INTO sales (k, v) VALUES (1, 1), (2, 2), (3, 3), (4, 4)")
     query = "SELECT k, COUNT(*) AS n, SUM(v) AS total, MIN(v) AS low FROM sales GROUP BY k"
     q(setup, f"CREATE MATERIALIZATION per_k USING trigger AS {query}")
-    retried = [0, 0]
+    units, retried = 100, [0] * 4
 
     def write(index: int, port: int, seed: int) -> None:
         rng = random.Random(seed)
-        with client(port, database) as conn:
-            for _ in range(150):
-                top = 4 + 150 * 2 * 3  # ids grow by the cluster's auto_increment_increment
-                sql = rng.choice(
+        top = 4 + units * 4 * 3 * 2  # ids grow by the cluster's auto_increment_increment
+        with client(port, database, sync=0) as conn:
+            for _ in range(units):
+                retried[index] += transaction_with_retry(
+                    conn,
                     [
-                        f"INSERT INTO sales (k, v) VALUES ({rng.randint(1, 4)}, "
-                        f"{rng.randint(0, 50)})",
-                        f"UPDATE sales SET v = {rng.randint(0, 50)} WHERE id = "
-                        f"{rng.randint(1, top)}",
-                        f"UPDATE sales SET k = {rng.randint(1, 4)} WHERE id = "
-                        f"{rng.randint(1, top)}",
-                        f"DELETE FROM sales WHERE id = {rng.randint(1, top)}",
-                    ]
+                        rng.choice(
+                            [
+                                f"INSERT INTO sales (k, v) VALUES ({rng.randint(1, 4)}, "
+                                f"{rng.randint(0, 50)})",
+                                f"UPDATE sales SET v = {rng.randint(0, 50)} WHERE id = "
+                                f"{rng.randint(1, top)}",
+                                f"UPDATE sales SET k = {rng.randint(1, 4)} WHERE id = "
+                                f"{rng.randint(1, top)}",
+                                f"DELETE FROM sales WHERE id = {rng.randint(1, top)}",
+                            ]
+                        )
+                        for _ in range(rng.randint(1, 3))
+                    ],
                 )
-                retried[index] += autocommit_with_retry(conn, sql)
 
     seed = random.randrange(1 << 30)
     threads = [
-        threading.Thread(target=write, args=(i, proxies[i].port, seed + i)) for i in range(2)
+        threading.Thread(target=write, args=(i, proxies[i % 2].port, seed + i)) for i in range(4)
     ]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    print(f"seed={seed}: writers retried 1213 {retried} times in 300 writes")
+    print(f"seed={seed}: writers ran {sum(retried)} of {4 * units} transactions again (1213)")
     with client(proxies[2].port, database) as conn:
         assert sorted_rows(conn, "SELECT * FROM per_k") == sorted_rows(conn, query), seed
         q(conn, "ALTER MATERIALIZATION per_k STEP check")
