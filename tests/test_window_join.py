@@ -191,7 +191,8 @@ def test_a_row_committed_late_with_a_lower_id_is_not_lost(j: Jasmine, database: 
             run(conn, "REFRESH MATERIALIZATION m")  # does not wait for the open transaction
             same(database)
             floor = watermarks(j, database)["c.id"]["floor"]
-            assert floor <= 3, "the floor passed a row that is still to commit"
+            # None: read from the lowest id (another server transaction held it back)
+            assert floor is None or floor <= 3, "the floor passed a row that is still to commit"
             run(held, "COMMIT")
         finally:
             held.close()
