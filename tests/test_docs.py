@@ -36,7 +36,7 @@ def test_grammar_examples_agree_with_the_check() -> None:
 
 @pytest.mark.backend
 def test_examples_run_through_the_proxy(proxy: Proxy) -> None:
-    for name in ("demo_shop.sql", "passthrough.sql", "daily_revenue.sql"):
+    for name in ("demo_shop.sql", "passthrough.sql", "daily_revenue.sql", "live_revenue.sql"):
         script = (ROOT / "examples" / name).read_text()
         out = subprocess.run(
             ["mariadb", "-h", "127.0.0.1", "-P", str(proxy.port), "-u", "root", "jasmine_demo"]
@@ -63,7 +63,7 @@ def test_examples_run_on_the_embedded_default(tmp_path: Path) -> None:
 
     names = ["demo_shop.sql", "passthrough.sql"]
     if "sqlite" in BACKENDS:
-        names.append("daily_revenue.sql")
+        names += ["daily_revenue.sql", "live_revenue.sql"]
     embedded = Proxy(f"sqlite:///{tmp_path / 'examples.db'}")
     try:
         for name in names:
