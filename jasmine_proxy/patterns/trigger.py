@@ -50,6 +50,17 @@ A statement that writes a source while reading the materialization (INSERT INTO 
 ... FROM name) is refused by MariaDB (1442), as for any trigger. Creating the triggers needs the
 client's TRIGGER privilege on the sources' schemas (checked at verify).
 
+The embedded default (`Builder(embedded=True)`, see `backends/sqlite.py`): the same statements in
+MySQL's dialect, which the engine translates into the bodies of SQLite triggers. SQLite has one
+writer at a time, so there are no locking reads and no deadlocks; the skip-unchanged condition is
+the trigger's WHEN; upsert assignments name bare columns (SQLite's ON CONFLICT DO UPDATE reads
+them as the stored row's); and a removed MIN/MAX is recomputed by an upsert of the groups that
+still exist (a SQLite trigger's UPDATE cannot alias its table, and the recompute must be
+correlated with the group), the removed extreme carried in the helper's column of `excluded`.
+The fill is one transaction that holds the write lock, which every writer waits for. SQLite runs
+its triggers in an unspecified order, so the user's own triggers on the same table are not
+ordered before Jasmine's (they are kept, and DROP removes only Jasmine's).
+
 >>> from jasmine_proxy.patterns import PATTERNS
 >>> sorted(PATTERNS["trigger"].options)
 ['build', 'target_lag', 'unique_key']
