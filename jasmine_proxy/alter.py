@@ -116,11 +116,24 @@ def _place(d: TableDef, col: tabledef.Column, position: exp.Expression | None) -
 def rebuild(
     conn: sqlite3.Connection, old: TableDef, new: TableDef, sources: dict[str, str]
 ) -> None:
-    """Replace `old`'s SQLite table by one made from `new`, keeping its rows."""
+    """Replace `old`'s SQLite table by one made from `new`, keeping its rows, and the triggers
+    on it that are not the engine's own (a `trigger` materialization's, a user's), as SQLite
+    drops them with the old table (not when the table is renamed too: they name the old one)."""
     ddl = new.sqlite_ddl()
+    kept = [
+        str(row[0])
+        for row in conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
+            "AND name NOT LIKE 'jasmine_on_update:%'",
+            (old.sqlite_name,),
+        )
+        if old.sqlite_name == new.sqlite_name
+    ]
     create = ddl[0].replace(f"CREATE TABLE {quote(new.sqlite_name)}", f"CREATE TABLE {SCRATCH}", 1)
     copied = [c.name for c in new.columns if c.name in sources]
     conn.execute("PRAGMA foreign_keys = OFF")
+    # the rename must not check other triggers and views that name the table while it is gone
+    conn.execute("PRAGMA legacy_alter_table = ON")
     try:
         conn.execute("BEGIN")
         try:
@@ -135,7 +148,7 @@ def rebuild(
                 )
             conn.execute(f"DROP TABLE {quote(old.sqlite_name)}")
             conn.execute(f"ALTER TABLE {SCRATCH} RENAME TO {quote(new.sqlite_name)}")
-            for statement in ddl[1:]:
+            for statement in [*ddl[1:], *kept]:
                 conn.execute(statement)
             conn.execute("DELETE FROM jasmine_tables WHERE name = ?", (old.sqlite_name,))
             conn.execute(
@@ -154,4 +167,5 @@ def rebuild(
             raise
         conn.execute("COMMIT")
     finally:
+        conn.execute("PRAGMA legacy_alter_table = OFF")
         conn.execute("PRAGMA foreign_keys = ON")

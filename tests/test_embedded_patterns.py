@@ -238,6 +238,26 @@ def test_trigger_objects_user_triggers_and_drop(
     assert rows(client, "SELECT COUNT(*) FROM audit") == [(2,)]
 
 
+def test_trigger_kept_across_alter_table(
+    client: pymysql.connections.Connection, file: str, db: str
+) -> None:
+    """The engine runs ALTER TABLE by rebuilding the table: the triggers on it are kept."""
+    run(client, f"CREATE MATERIALIZATION m USING trigger AS {GROUPED}")
+    run(
+        client,
+        "ALTER TABLE orders ADD COLUMN note VARCHAR(10)",
+        "ALTER TABLE orders MODIFY amount DECIMAL(12, 2)",
+        "ALTER TABLE customers ADD INDEX (region)",
+    )
+    assert len(triggers(file, db)) == 6
+    run(
+        client,
+        "INSERT INTO orders (customer_id, amount, note) VALUES (2, 0.35, 'x')",
+        "UPDATE customers SET region = 'east' WHERE id = 4",
+    )
+    same(client, "m", GROUPED)
+
+
 def test_trigger_refusals_and_explain(
     client: pymysql.connections.Connection, file: str, db: str
 ) -> None:
