@@ -330,6 +330,20 @@ def test_incremental_refreshes_what_changed(client: pymysql.connections.Connecti
     assert sorted(r[0] for r in rows(client, "SHOW TABLES")) == ["customers", "orders"]
 
 
+def test_incremental_source_dropped_under_it(client: pymysql.connections.Connection) -> None:
+    """A source dropped under a live incremental materialization: the refresh fails with the
+    backend's 1146, nothing of it is written, and the rows stay readable until DROP."""
+    run(client, f"CREATE MATERIALIZATION m USING incremental AS {GROUPED}")
+    kept = Counter(rows(client, "SELECT * FROM m"))
+    run(client, "DROP TABLE customers")
+    code, message = error(client, "REFRESH MATERIALIZATION m")
+    assert code == 1146, message
+    assert state(client, "m")["Last_error"]
+    assert Counter(rows(client, "SELECT * FROM m")) == kept
+    run(client, "DROP MATERIALIZATION m")
+    assert sorted(r[0] for r in rows(client, "SHOW TABLES")) == ["orders"]
+
+
 def test_incremental_refusals(client: pymysql.connections.Connection) -> None:
     run(client, "CREATE TABLE nokey (a INT, b INT)")
     code, message = error(

@@ -5,7 +5,8 @@ Objects: the result table (keyed on the analysis's output key) and its lineage t
 `_jasmine_<name>_<digest>_lineage`, which holds, for every driving-table row, the output keys it
 feeds (its primary key, the output key: several pairs when it feeds several rows).
 
-A refresh, in one transaction on one connection (see `backends/mysql_incremental.py`):
+A refresh, in one transaction on one connection (`backends/mysql_incremental.py`, and
+`backends/sqlite_incremental.py` on the embedded default):
 
 1. the changed driving rows: those whose watermark column is at or past the stored floor, those
    joined to dimension rows past the dimension's own auto-increment floor (new dimension rows),
