@@ -44,7 +44,7 @@ DECIMAL, TINY, SHORT, LONG, FLOAT, DOUBLE, NULL, TIMESTAMP, LONGLONG, INT24 = (
     9,
 )
 DATE, TIME, DATETIME, YEAR, BLOB, VAR_STRING, STRING = 10, 11, 12, 13, 252, 253, 254
-LONG_BLOB = 251
+LONG_BLOB, MEDIUM_BLOB = 251, 250
 BINARY_CHARSET, UTF8MB4 = 63, 45
 
 
@@ -242,7 +242,7 @@ _DATE_PARTS = {
     exp.Year, exp.Month, exp.Day, exp.Hour, exp.Minute, exp.Second, exp.DayOfWeek,
     exp.DayOfMonth, exp.DayOfYear, exp.Quarter, exp.Week, exp.DateDiff,
 }  # fmt: skip
-_LONG_NAMES = {"YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND", "DAYOFWEEK", "WEEKDAY",
+_LONG_NAMES = {"FIELD", "YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND", "DAYOFWEEK", "WEEKDAY",
                "DAYOFYEAR", "QUARTER", "WEEK", "DAYOFMONTH", "CRC32", "SIGN",
                "DATEDIFF"}  # fmt: skip
 _LONGLONG_NAMES = {"UNIX_TIMESTAMP", "LAST_INSERT_ID", "TIMESTAMPDIFF",
@@ -277,7 +277,8 @@ def _arith(
         return ColumnType(DOUBLE, 31)
     if left.code in (DOUBLE, FLOAT) or right.code in (DOUBLE, FLOAT):
         return ColumnType(DOUBLE, 31)
-    if left.code in (VAR_STRING, STRING, BLOB) or right.code in (VAR_STRING, STRING, BLOB):
+    texts = (VAR_STRING, STRING, BLOB, LONG_BLOB)  # (LONG_BLOB: a user variable's text)
+    if left.code in texts or right.code in texts:
         return ColumnType(DOUBLE, 31)
     if DECIMAL in (left.code, right.code):
         a, b = left.decimals, right.decimals
@@ -417,6 +418,16 @@ def mysql_type(node: exp.Expression) -> ColumnType | None:
         fmt = node.text("format")
         has_time = any(d in fmt for d in ("%H", "%M", "%S", "%I", "%i", "%s"))
         return ColumnType(DATETIME if has_time else DATE)
+    if isinstance(node, exp.Chr):  # CHAR(65, 66): a binary string
+        return ColumnType(VAR_STRING, binary=True)
+    if isinstance(node, exp.Hex):  # of a BLOB: as long as MariaDB makes it, MEDIUM_BLOB
+        arg = mysql_type(node.this)
+        return ColumnType(MEDIUM_BLOB) if arg and arg.code == BLOB and arg.binary else TEXT_TYPE
+    if isinstance(node, (exp.Concat, exp.ConcatWs)):  # of a user variable's text: LONG_BLOB
+        args = [mysql_type(a) for a in node.expressions]
+        if any(a is not None and a.code == LONG_BLOB for a in args):
+            return ColumnType(LONG_BLOB)
+        return TEXT_TYPE
     if isinstance(node, exp.GroupConcat):
         return ColumnType(BLOB)
     if isinstance(node, (exp.Subquery,)) and isinstance(node.this, exp.Query):

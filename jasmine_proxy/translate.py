@@ -955,8 +955,11 @@ def _create(statement: exp.Create, database: str | None) -> Translation:
         if isinstance(statement.this, exp.Schema):
             columns = " (" + ", ".join(quote(c.name) for c in statement.this.expressions) + ")"
         stmts = []
-        if statement.args.get("replace"):
+        if statement.args.get("replace"):  # the old view's column types go with it
             stmts.append(f"DROP VIEW IF EXISTS {target}")
+            stmts.append(
+                f"DELETE FROM jasmine_tables WHERE name = {_string(sqlite_name(db, name))}"
+            )
         stmts.append(f"CREATE VIEW {target}{columns} AS {_sql(query)}")
         return Translation(stmts, kind="ddl")
     if kind == "TABLE" and statement.expression is not None:

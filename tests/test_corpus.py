@@ -115,12 +115,8 @@ def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Embedded]:
 #: where the embedded default still answers differently from MariaDB: each one a known gap (the
 #: README and the issue's note list them), strict, so a fix must take its line out of here
 EMBEDDED_GAPS = {
-    "ddl.varchar_text_blob": "HEX() of a BLOB is typed VAR_STRING, MariaDB says MEDIUM_BLOB",
-    "ddl.create_and_drop_view": "an INT column read through a view is typed LONGLONG, not LONG",
-    "functions.string_functions": "FIELD() is typed LONGLONG and CHAR() returns text, not bytes",
     "functions.numeric_functions": "FORMAT() and CONV() are not available",
     "functions.json_functions": 'JSON values are formatted the SQLite way ({"k":1})',
-    "session.user_variables": "CONCAT() of user variables is typed VAR_STRING, not LONG_BLOB",
 }
 
 
