@@ -48,7 +48,7 @@ QUERIES: list[tuple[str, str]] = [
     ("SUM/AVG of DECIMAL(30,10), all rows", "SELECT SUM(w), AVG(w) FROM d"),
     ("point WHERE a = literal (index)", "SELECT id FROM d WHERE a = {a}"),
     ("ORDER BY a LIMIT 10 (index)", "SELECT id, a FROM d ORDER BY a DESC LIMIT 10"),
-    ("ORDER BY w LIMIT 10 (collation)", "SELECT id, w FROM d ORDER BY w DESC LIMIT 10"),
+    ("ORDER BY w LIMIT 10 (order key)", "SELECT id, w FROM d ORDER BY w DESC LIMIT 10"),
     (
         "WHERE a + b > x, 1,000 rows",
         "SELECT id FROM d WHERE id BETWEEN {lo} AND {hi} AND a + b > 500.5",

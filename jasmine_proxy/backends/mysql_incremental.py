@@ -187,38 +187,42 @@ def render_refresh(op: IncrementalRefresh, catalog: str) -> list[str]:
     changed, keys = _temp(op.target, CHANGED), _temp(op.target, KEYS)
     p = [f"`_p{i}`" for i in range(len(op.primary_key))]
     k = [f"`_k{j}`" for j in range(len(op.key))]
+    floors = ", ".join(f"@jasmine_floor_{i} = @floor" for i in range(len(op.watermarks)))
+    labels = ", ".join(label for label, _ in op.watermarks)
+    on = " AND ".join(f"`_l`.{c} = `_c`.{c}" for c in p)
     statements = [sql for _, sql in op.watermarks]
-    statements.append(WRITERS)
     statements += [
-        f"SET @jasmine_floor_{i} = @floor  -- stored floor of {label}"
-        for i, (label, _) in enumerate(op.watermarks)
-    ]
-    statements += [
-        f"CREATE TEMPORARY TABLE {changed} AS SELECT {', '.join(p)} FROM {op.lineage.sql()} "
-        "LIMIT 0",
+        WRITERS,
+        f"SET {floors}  -- the stored floors of {labels}",
         "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ",
         "START TRANSACTION WITH CONSISTENT SNAPSHOT",
         *op.changed,
+        "-- when any row was read above:",
+        f"CREATE TEMPORARY TABLE {changed} AS SELECT {', '.join(p)} FROM {op.lineage.sql()} "
+        "LIMIT 0",
         f"INSERT INTO {changed} VALUES (...)  -- the rows above",
-        f"SELECT DISTINCT {', '.join(k) or '1'} FROM {op.lineage.sql()} WHERE "
-        f"{_tuple(p)} IN (SELECT {', '.join(p)} FROM {changed})",
-        op.pairs,
+        f"SELECT {', '.join(f'`_l`.{c}' for c in p + k)} FROM {changed} AS `_c` STRAIGHT_JOIN "
+        f"{op.lineage.sql()} AS `_l` ON {on}  -- their pairs before",
+        f"{op.pairs}  -- their pairs now",
     ]
     if op.key:
         statements += [
             f"CREATE TEMPORARY TABLE {keys} AS SELECT {', '.join(k)} FROM {op.lineage.sql()} "
             "LIMIT 0",
-            f"INSERT INTO {keys} VALUES (...)  -- the output keys read above",
+            f"INSERT INTO {keys} VALUES (...)  -- the output keys of both",
             op.recompute,
-            f"{op.recompute_null}  -- per output key holding NULL",
-            _delete_joined(op.target, keys, [quote_name(c) for c in op.key], k),
+            f"SELECT `_t`.* FROM {keys} AS `_l` STRAIGHT_JOIN {op.target.sql()} AS `_t` ON ...",
+            f"DELETE FROM {op.target.sql()} WHERE ...  -- per key no longer in the result",
+            f"INSERT INTO {op.target.sql()} VALUES (...) ON DUPLICATE KEY UPDATE ...  -- the "
+            "recomputed rows that differ",
+            f"{op.recompute_null}  -- per output key holding NULL, then DELETE and INSERT",
         ]
     else:
         statements += [op.recompute, f"DELETE FROM {op.target.sql()}"]
+        statements.append(f"INSERT INTO {op.target.sql()} VALUES (...)  -- the recomputed row")
     statements += [
-        f"INSERT INTO {op.target.sql()} VALUES (...)  -- the recomputed rows",
-        _delete_joined(op.lineage, changed, p, p),
-        f"INSERT INTO {op.lineage.sql()} VALUES (...)  -- the pairs read above",
+        _delete_joined(op.lineage, changed, p, p) + "  -- rows whose pairs changed",
+        f"INSERT INTO {op.lineage.sql()} VALUES (...)  -- their pairs now",
         CATALOG_UPDATE.format(catalog=catalog, value="@watermarks", id="@id", fence="@fence"),
         "COMMIT",
     ]
@@ -235,10 +239,6 @@ def _delete_joined(table: Name, listed: str, mine: Sequence[str], theirs: Sequen
     rows first, each finding its rows by the table's key."""
     on = " AND ".join(f"`_t`.{a} = `_l`.{b}" for a, b in zip(mine, theirs, strict=True))
     return f"DELETE `_t` FROM {listed} AS `_l` STRAIGHT_JOIN {table.sql()} AS `_t` ON {on}"
-
-
-def _tuple(items: Sequence[str]) -> str:
-    return items[0] if len(items) == 1 else f"({', '.join(items)})"
 
 
 def _temp(target: Name, name: str) -> str:
@@ -265,8 +265,22 @@ class _Run:
         if default_schema:
             self.cur.execute(f"USE {quote_name(default_schema)}")
 
+    def execute(self, sql: str, args: Any = None, many: bool = False) -> None:
+        """Run one statement (`many`: executemany over `args`), its time in the debug log."""
+        started = time.perf_counter()
+        if many:
+            self.cur.executemany(sql, args)
+        else:
+            self.cur.execute(sql, args)
+        if logger.isEnabledFor(logging.DEBUG):
+            elapsed = (time.perf_counter() - started) * 1000
+            rows = f" x{len(args)}" if many else ""
+            logger.debug(
+                "incremental statement ms=%.1f sql=%s%s", elapsed, " ".join(sql.split()), rows
+            )
+
     def all(self, sql: str, args: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
-        self.cur.execute(sql, args)
+        self.execute(sql, args)
         return [tuple(r) for r in self.cur.fetchall()]
 
     def columns(self, table: Name) -> list[str]:
@@ -274,20 +288,36 @@ class _Run:
         self.cur.fetchall()
         return [str(d[0]) for d in self.cur.description or ()]
 
-    def insert(self, table: Name, rows: Iterable[Sequence[Any]], width: int) -> int:
-        """INSERT the rows in batches (values as parameters; the name's % escaped)."""
-        template = (
-            f"INSERT INTO {table.sql().replace('%', '%%')} VALUES ({', '.join(['%s'] * width)})"
-        )
+    def insert(
+        self,
+        table: Name,
+        rows: Iterable[Sequence[Any]],
+        width: int,
+        upsert: Sequence[str] = (),
+        key: Sequence[str] = (),
+    ) -> int:
+        """INSERT the rows in batches (values as parameters; names' % escaped). `upsert`: the
+        table's columns, the rows replacing those of the same `key` (ON DUPLICATE KEY UPDATE)."""
+        columns, suffix = "", ""
+        if upsert:
+            columns = f" ({', '.join(quote_name(c) for c in upsert)})"
+            keyed = {c.lower() for c in key}
+            # every column the key: the row is there or not (a no-op update, not IGNORE)
+            kept = [quote_name(c) for c in upsert if c.lower() not in keyed] or [
+                quote_name(upsert[0])
+            ]
+            suffix = " ON DUPLICATE KEY UPDATE " + ", ".join(f"{c} = VALUES({c})" for c in kept)
+        head = f"INSERT INTO {table.sql()}{columns} VALUES ".replace("%", "%%")
+        template = f"{head}({', '.join(['%s'] * width)}){suffix.replace('%', '%%')}"
         batch: list[Sequence[Any]] = []
         count = 0
         for row in rows:
             batch.append(row)
             if len(batch) >= BATCH:
-                self.cur.executemany(template, batch)
+                self.execute(template, batch, many=True)
                 count, batch = count + len(batch), []
         if batch:
-            self.cur.executemany(template, batch)
+            self.execute(template, batch, many=True)
             count += len(batch)
         return count
 
@@ -322,7 +352,7 @@ class _Run:
         if context.catalog is None:
             return
         sql = CATALOG_UPDATE.format(catalog=context.catalog.sql(), value="%s", id="%s", fence="%s")
-        self.cur.execute(
+        self.execute(
             sql, (json.dumps(watermarks, sort_keys=True), context.materialization, context.fence)
         )
         if self.cur.rowcount != 1:
@@ -349,7 +379,7 @@ def build(
 ) -> None:  # fmt: skip
     run = _Run(conn, context.catalog, default_schema)
     reads, oldest = run.marks(op.watermarks, settle=True)
-    run.cur.execute(
+    run.execute(
         f"CREATE TABLE {op.target.sql()} ENGINE=InnoDB AS SELECT * FROM ({op.query}) AS "
         "`_jasmine_q` LIMIT 0"
     )
@@ -363,13 +393,13 @@ def build(
         kind = "UNIQUE KEY `_jasmine_key`" if nullable else "PRIMARY KEY"
         columns = ", ".join(quote_name(c) for c in op.key)
         hidden = f", ADD COLUMN {HIDDEN_KEY}" if nullable else ""  # a UNIQUE key is not one
-        run.cur.execute(f"ALTER TABLE {op.target.sql()} ADD {kind} ({columns}){hidden}")
+        run.execute(f"ALTER TABLE {op.target.sql()} ADD {kind} ({columns}){hidden}")
     else:
-        run.cur.execute(f"ALTER TABLE {op.target.sql()} ADD COLUMN {HIDDEN_KEY}")
-    run.cur.execute(f"CREATE TABLE {op.lineage.sql()} ENGINE=InnoDB AS {op.pairs} LIMIT 0")
+        run.execute(f"ALTER TABLE {op.target.sql()} ADD COLUMN {HIDDEN_KEY}")
+    run.execute(f"CREATE TABLE {op.lineage.sql()} ENGINE=InnoDB AS {op.pairs} LIMIT 0")
     names = run.columns(op.lineage)
     driving = ", ".join(quote_name(n) for n in names if n.startswith("_p"))
-    run.cur.execute(
+    run.execute(
         f"ALTER TABLE {op.lineage.sql()} ADD INDEX `_jasmine_driving` ({driving}), "
         f"ADD COLUMN {HIDDEN_KEY}"
     )
@@ -399,84 +429,117 @@ def refresh(
 ) -> int:
     """One refresh; returns how many output rows it recomputed."""
     run = _Run(conn, context.catalog, default_schema)
+    logger.debug("incremental refresh begins %s", op.target)
     reads, oldest = run.marks(op.watermarks)
-    for i, ((label, _), (_at, _high, low)) in enumerate(zip(op.watermarks, reads, strict=True)):
-        stored = (context.watermarks.get(label) or {}).get("floor")
-        run.cur.execute(f"SET @jasmine_floor_{i} = %s", (floor_value(stored, low),))
-    changed, keys = _temp(op.target, CHANGED), _temp(op.target, KEYS)
-    p = [f"`_p{i}`" for i in range(len(op.primary_key))]
-    k = [f"`_k{j}`" for j in range(len(op.key))]
-    run.cur.execute(f"DROP TEMPORARY TABLE IF EXISTS {changed}, {keys}")
-    run.cur.execute(
-        f"CREATE TEMPORARY TABLE {changed} AS SELECT {', '.join(p)} FROM {op.lineage.sql()} LIMIT 0"
-    )
-    if op.key:
-        run.cur.execute(
-            f"CREATE TEMPORARY TABLE {keys} AS SELECT {', '.join(k)} FROM {op.lineage.sql()} "
-            "LIMIT 0"
+    floors = [
+        floor_value((context.watermarks.get(label) or {}).get("floor"), low)
+        for (label, _), (_at, _high, low) in zip(op.watermarks, reads, strict=True)
+    ]
+    if floors:
+        run.execute(
+            "SET " + ", ".join(f"@jasmine_floor_{i} = %s" for i in range(len(floors))), floors
         )
     recomputed = 0
-    run.cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-    run.cur.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT")
+    temporary = f"{_temp(op.target, CHANGED)}, {_temp(op.target, KEYS)}"
+    run.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+    run.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT")
+    found: set[tuple[Any, ...]] = set()
     try:
-        found: set[tuple[Any, ...]] = set()
         for sql in op.changed:
             found.update(run.all(sql))
-        if found:
-            recomputed = _recompute(run, op, found, changed, keys, p, k)
+        if found:  # nothing past the floors: only the watermarks move
+            recomputed = _recompute(run, op, found)
         if os.environ.get(CRASH_AFTER) == "refresh:IncrementalRefresh.data":
             logger.warning("%s: killing this process before the watermarks", CRASH_AFTER)
             os.kill(os.getpid(), signal.SIGKILL)
         watermarks = _new_watermarks(context, op.watermarks, reads, oldest, fresh=False)
         run.save(context, watermarks)
-        run.cur.execute("COMMIT")
+        run.execute("COMMIT")
     except BaseException:
-        run.cur.execute("ROLLBACK")
+        run.execute("ROLLBACK")
         raise
     finally:
-        run.cur.execute(f"DROP TEMPORARY TABLE IF EXISTS {changed}, {keys}")
+        if found:
+            run.execute(f"DROP TEMPORARY TABLE IF EXISTS {temporary}")
     context.watermarks = watermarks
     return recomputed
 
 
-def _recompute(
-    run: _Run,
-    op: IncrementalRefresh,
-    found: set[tuple[Any, ...]],
-    changed: str,
-    keys: str,
-    p: list[str],
-    k: list[str],
-) -> int:
+def _recompute(run: _Run, op: IncrementalRefresh, found: set[tuple[Any, ...]]) -> int:
+    """Within the refresh's transaction: the output rows of the keys the changed driving rows
+    `found` fed before (the lineage) and feed now (`pairs`) recomputed, the rows that differ
+    written, the lineage pairs that changed replaced."""
+    changed, keys = _temp(op.target, CHANGED), _temp(op.target, KEYS)
     width = len(op.primary_key)
+    p = [f"`_p{i}`" for i in range(width)]
+    k = [f"`_k{j}`" for j in range(len(op.key))]
+    run.execute(f"DROP TEMPORARY TABLE IF EXISTS {changed}, {keys}")
+    run.execute(
+        f"CREATE TEMPORARY TABLE {changed} AS SELECT {', '.join(p)} FROM {op.lineage.sql()} LIMIT 0"
+    )
     run.insert(Name(op.target.schema, CHANGED), found, width)
-    affected = set(
+    on = " AND ".join(f"`_l`.{c} = `_c`.{c}" for c in p)
+    old = set(
         run.all(
-            f"SELECT DISTINCT {', '.join(k) or '1'} FROM {op.lineage.sql()} WHERE {_tuple(p)} "
-            f"IN (SELECT {', '.join(p)} FROM {changed})"
+            f"SELECT {', '.join(f'`_l`.{c}' for c in p + k)} FROM {changed} AS `_c` "
+            f"STRAIGHT_JOIN {op.lineage.sql()} AS `_l` ON {on}"
         )
     )
-    pairs = run.all(op.pairs)
-    if op.key:
-        affected.update(pair[width:] for pair in pairs)
-        plain = [key for key in affected if None not in key]
-        nulls = [key for key in affected if None in key]
-        rows: list[tuple[Any, ...]] = []
-        if plain:
-            run.insert(Name(op.target.schema, KEYS), plain, len(op.key))
-            rows += run.all(op.recompute)
-            run.cur.execute(_delete_joined(op.target, keys, [quote_name(c) for c in op.key], k))
-        for key in nulls:
-            for j, value in enumerate(key):
-                run.cur.execute(f"SET @jasmine_k{j} = %s", (value,))
-            rows += run.all(op.recompute_null)
-            same = " AND ".join(f"{quote_name(c)} <=> @jasmine_k{j}" for j, c in enumerate(op.key))
-            run.cur.execute(f"DELETE FROM {op.target.sql()} WHERE {same}")
-    else:
+    new = set(run.all(op.pairs))
+    recomputed = _write_target(run, op, {pair[width:] for pair in old | new}, keys, k)
+    # the lineage: only the driving rows whose pairs changed (gone, new or moved)
+    moved = {pair[:width] for pair in old ^ new}
+    stale = moved & {pair[:width] for pair in old}
+    if stale:
+        run.execute(f"DELETE FROM {changed}")
+        run.insert(Name(op.target.schema, CHANGED), stale, width)
+        run.execute(_delete_joined(op.lineage, changed, p, p))
+    run.insert(op.lineage, [pair for pair in new if pair[:width] in moved], width + len(op.key))
+    return recomputed
+
+
+def _write_target(
+    run: _Run, op: IncrementalRefresh, affected: set[tuple[Any, ...]], keys: str, k: list[str]
+) -> int:
+    """Recompute the output rows of the `affected` keys; write those that differ from the
+    stored ones, delete those whose key is gone. Returns how many rows were recomputed."""
+    if not op.key:  # one output row (no GROUP BY): recomputed whole
         rows = run.all(op.recompute)
-        run.cur.execute(f"DELETE FROM {op.target.sql()}")
-    if rows:
-        run.insert(op.target, rows, len(rows[0]))
-    run.cur.execute(_delete_joined(op.lineage, changed, p, p))
-    run.insert(op.lineage, pairs, width + len(op.key))
-    return len(rows)
+        run.execute(f"DELETE FROM {op.target.sql()}")
+        run.insert(op.target, rows, len(rows[0]) if rows else 0)
+        return len(rows)
+    plain = [key for key in affected if None not in key]
+    recomputed = 0
+    if plain:
+        run.execute(
+            f"CREATE TEMPORARY TABLE {keys} AS SELECT {', '.join(k)} FROM {op.lineage.sql()} "
+            "LIMIT 0"
+        )
+        run.insert(Name(op.target.schema, KEYS), plain, len(op.key))
+        fresh = run.all(op.recompute)
+        on = " AND ".join(
+            f"`_t`.{quote_name(c)} = `_l`.{b}" for c, b in zip(op.key, k, strict=True)
+        )
+        stored = run.all(
+            f"SELECT `_t`.* FROM {keys} AS `_l` STRAIGHT_JOIN {op.target.sql()} AS `_t` ON {on}"
+        )
+        columns = [str(d[0]) for d in run.cur.description or ()]
+        lowered = [c.lower() for c in columns]
+        at = [lowered.index(c.lower()) for c in op.key]
+        before = {tuple(row[i] for i in at): row for row in stored}
+        after = {tuple(row[i] for i in at): row for row in fresh}
+        gone = [key for key in before if key not in after]
+        if gone:
+            same = " AND ".join(f"{quote_name(c)} = %s" for c in op.key)
+            run.execute(f"DELETE FROM {op.target.sql()} WHERE {same}", gone, many=True)
+        differ = [row for key, row in after.items() if before.get(key) != row]
+        run.insert(op.target, differ, len(columns), upsert=columns, key=op.key)
+        recomputed = len(fresh)
+    for key in (key for key in affected if None in key):  # NULL-safe, one key at a time
+        run.execute("SET " + ", ".join(f"@jasmine_k{j} = %s" for j in range(len(key))), key)
+        rows = run.all(op.recompute_null)
+        same = " AND ".join(f"{quote_name(c)} <=> @jasmine_k{j}" for j, c in enumerate(op.key))
+        run.execute(f"DELETE FROM {op.target.sql()} WHERE {same}")
+        run.insert(op.target, rows, len(rows[0]) if rows else 0)
+        recomputed += len(rows)
+    return recomputed
