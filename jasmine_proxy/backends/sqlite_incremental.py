@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import signal
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -132,8 +133,8 @@ def _refresh_statements(op: IncrementalRefresh, catalog: str, nulls: int) -> lis
         "LIMIT 0",
         "BEGIN IMMEDIATE",
         *(_extremes(sql) for _, sql in op.watermarks),
-        *(f"SET @jasmine_floor_{i} = @floor  -- of {label}" for i, (label, _) in
-          enumerate(op.watermarks)),
+        *(f"SET @jasmine_floor_{i} = @floor  -- of {label}, put in as a literal"
+          for i, (label, _) in enumerate(op.watermarks)),
         *(f"INSERT INTO {changed} {sql}" for sql in op.changed),
     ]  # fmt: skip
     if op.key:
@@ -168,6 +169,18 @@ def _refresh_statements(op: IncrementalRefresh, catalog: str, nulls: int) -> lis
         "COMMIT",
     ]
     return statements
+
+
+def bound(sql: str, values: dict[str, Any]) -> str:
+    """`sql` with each `@name` of `values` replaced by the value as a literal: the engine runs
+    a user variable as a function call, with which SQLite cannot use an index (the floor's
+    comparison with the watermark column would scan the table).
+
+    >>> bound("SELECT 1 WHERE a >= @jasmine_floor_1 OR b < @jasmine_floor_10",
+    ...       {"jasmine_floor_1": 5, "jasmine_floor_10": "x"})
+    "SELECT 1 WHERE a >= 5 OR b < 'x'"
+    """
+    return re.sub(r"@(\w+)", lambda m: sql_literal(values[m[1]]) if m[1] in values else m[0], sql)
 
 
 def _tuple(items: Sequence[str]) -> str:
@@ -282,10 +295,11 @@ def refresh(
     run.begin()
     try:
         reads = run.marks(op.watermarks)
+        floors = {}
         for i, ((label, _), (_at, _high, low)) in enumerate(zip(op.watermarks, reads, strict=True)):
             stored = (context.watermarks.get(label) or {}).get("floor")
-            run.do(f"SET @jasmine_floor_{i} = {sql_literal(floor_value(stored, low))}")
-        found = sum(run.do(f"INSERT INTO {changed} {sql}") for sql in op.changed)
+            floors[f"jasmine_floor_{i}"] = floor_value(stored, low)
+        found = sum(run.do(f"INSERT INTO {changed} {bound(sql, floors)}") for sql in op.changed)
         if found:
             recomputed = _recompute(run, op, changed, keys, p, k)
         if os.environ.get(CRASH_AFTER) == "refresh:IncrementalRefresh.data":
@@ -318,11 +332,10 @@ def _recompute(
         recomputed = run.do(f"INSERT INTO {target} {op.recompute}")
         holding_null = " OR ".join(f"{c} IS NULL" for c in k)
         for key in run.all(f"SELECT DISTINCT {', '.join(k)} FROM {keys} WHERE {holding_null}"):
-            for j, value in enumerate(key):
-                run.do(f"SET @jasmine_k{j} = {sql_literal(value)}")
+            values = {f"jasmine_k{j}": value for j, value in enumerate(key)}
             same = " AND ".join(f"{q(c)} <=> @jasmine_k{j}" for j, c in enumerate(op.key))
-            run.do(f"DELETE FROM {target} WHERE {same}")
-            recomputed += run.do(f"INSERT INTO {target} {op.recompute_null}")
+            run.do(bound(f"DELETE FROM {target} WHERE {same}", values))
+            recomputed += run.do(bound(f"INSERT INTO {target} {op.recompute_null}", values))
     else:
         run.do(f"DELETE FROM {target}")
         recomputed = run.do(f"INSERT INTO {target} {op.recompute}")
