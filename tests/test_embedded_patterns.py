@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import signal
 import sqlite3
+import threading
+import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -236,6 +238,50 @@ def test_trigger_objects_user_triggers_and_drop(
     assert sorted(r[0] for r in rows(client, "SHOW TABLES")) == ["audit", "customers", "orders"]
     run(client, "INSERT INTO orders (customer_id, amount) VALUES (2, 6)")
     assert rows(client, "SELECT COUNT(*) FROM audit") == [(2,)]
+
+
+def test_trigger_writes_during_create_are_not_lost(proxy: Proxy, db: str) -> None:
+    """A writer inserts, updates and deletes throughout CREATE: none of it is lost (the
+    triggers come first; the fill holds the write lock, which the writer waits for)."""
+    with proxy.connect(database=db, autocommit=True) as conn:
+        run(
+            conn,
+            "INSERT INTO orders (customer_id, amount, qty) SELECT 1 + seq % 4, seq % 97, seq % 5 "
+            "FROM seq_1_to_20000",
+        )
+    stop = threading.Event()
+    done: list[int] = []
+    errors: list[Exception] = []
+
+    def write() -> None:
+        with proxy.connect(database=db, autocommit=True) as conn:
+            i = 0
+            while not stop.is_set():
+                i += 1
+                try:
+                    run(
+                        conn,
+                        "INSERT INTO orders (customer_id, amount, qty) "
+                        f"VALUES ({1 + i % 4}, {i % 50}, 1)",
+                        f"UPDATE orders SET amount = amount + 1 WHERE id = {1 + (i * 7) % 20000}",
+                        f"DELETE FROM orders WHERE id = {20000 - i}",
+                    )
+                except pymysql.err.MySQLError as exc:
+                    errors.append(exc)
+                    return
+                done.append(i)
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    time.sleep(0.3)
+    with proxy.connect(database=db, autocommit=True) as client:
+        run(client, f"CREATE MATERIALIZATION m USING trigger AS {GROUPED}")
+        time.sleep(0.3)
+        stop.set()
+        thread.join()
+        assert not errors
+        assert len(done) > 5  # the writer really ran across the CREATE
+        same(client, "m", GROUPED)
 
 
 def test_trigger_kept_across_alter_table(
