@@ -22,8 +22,12 @@ writers: `CLUSTER_MARGIN` seconds stand in for the other nodes'. Timestamp floor
 The data and the new watermarks are written in one transaction on one connection: the catalog
 UPDATE is guarded by the step's lease fence (another holder: nothing is written), so a crash
 leaves either both or neither. Reads are plain consistent reads (REPEATABLE READ snapshot), so
-neither waits for writers' open transactions nor blocks them; the rows recomputed travel through
-the proxy (they are as many as the changed keys' output rows).
+neither waits for writers' open transactions nor blocks them (an INSERT ... SELECT from the
+sources would take shared locks on what it reads), so the rows read travel through the proxy:
+the changed driving keys, their lineage pairs and the recomputed output rows, as many as the
+changes touch. Only what differs is written: output rows upserted where their values changed
+(deleted where their key is gone), lineage pairs replaced for the driving rows whose pairs
+changed. With no row past the floors a refresh only moves the watermarks.
 """
 
 from __future__ import annotations
