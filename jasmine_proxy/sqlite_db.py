@@ -2,8 +2,9 @@
 
 `connect(path)` gives a `sqlite3.Connection` in WAL mode (readers never wait for the writer),
 with a busy timeout (a second writer waits for the first rather than failing at once), foreign
-keys enforced as InnoDB would, autocommit left to the caller (`isolation_level=None`: BEGIN,
-COMMIT and ROLLBACK are sent as statements), Jasmine's two catalog tables, and every function
+keys enforced as InnoDB would, recursive triggers (so that a REPLACE fires the DELETE triggers of
+the row it replaces, as MySQL does), autocommit left to the caller (`isolation_level=None`:
+BEGIN, COMMIT and ROLLBACK are sent as statements), Jasmine's two catalog tables, and every function
 and aggregate that `translate` relies on. The materialization core can pass it to SQLAlchemy as
 `create_engine("sqlite://", creator=lambda: connect(path))` and see the same functions.
 
@@ -30,7 +31,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from jasmine_proxy import sqlite_decimal
+from jasmine_proxy import sqlite_decimal, sqlite_numbers
 from jasmine_proxy.sqlite_decimal import exact, to_number
 
 #: Milliseconds a writer waits for another writer's transaction before "database is locked".
@@ -54,6 +55,9 @@ def connect(path: str) -> sqlite3.Connection:
         conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
+    # a REPLACE that deletes a conflicting row fires its DELETE triggers (a `trigger`
+    # materialization's must see the row go); SQLite does so only with recursive triggers
+    conn.execute("PRAGMA recursive_triggers = ON")
     for ddl in CATALOG_DDL:
         conn.execute(ddl)
     register_functions(conn)
@@ -64,7 +68,7 @@ def register_functions(conn: sqlite3.Connection) -> None:
     """Every MySQL function `translate` maps to a SQLite function of the same (or given) name."""
     for name, nargs, func in _SCALARS:
         conn.create_function(name, nargs, func, deterministic=name not in _VOLATILE)
-    for name, nargs, func in sqlite_decimal.SCALARS:
+    for name, nargs, func in [*sqlite_decimal.SCALARS, *sqlite_numbers.SCALARS]:
         conn.create_function(name, nargs, func, deterministic=True)
     for name, aggregate in sqlite_decimal.AGGREGATES:
         conn.create_aggregate(name, 1, aggregate)

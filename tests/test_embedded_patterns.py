@@ -133,6 +133,10 @@ def test_trigger_exact_under_inserts_updates_deletes(
         "UPDATE customers SET id = 10 WHERE id = 9",
         "UPDATE orders SET customer_id = 10 WHERE customer_id = 9 AND qty = 4",
         "UPDATE customers SET region = 'North' WHERE id = 4",  # the same group, other case
+        "REPLACE INTO orders (id, customer_id, amount) VALUES (1, 10, 3.10)",  # delete + insert
+        "INSERT INTO customers VALUES (10, 'nil', 'east') ON DUPLICATE KEY UPDATE region = 'x'",
+        "TRUNCATE TABLE orders",  # SQLite fires the DELETE triggers (MariaDB would not)
+        "INSERT INTO orders (customer_id, amount) VALUES (1, 0.10), (1, 0.20)",
     ]
     for step in steps:
         run(client, step)
