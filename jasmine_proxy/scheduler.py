@@ -144,9 +144,10 @@ class Scheduler:
         deadline = when
         if event == "refresh" and m.fresh_as_of is not None:
             deadline = m.fresh_as_of + timedelta(seconds=m.options.target_lag)
-        # several schedulers see the same due steps: each orders equal deadlines its own way
-        # (a stable nudge under a millisecond), so they do not all race for the same claims
-        nudge = timedelta(microseconds=hash((self.owner, m.id)) % 1000)
+        # several schedulers see the same due steps: each orders near deadlines its own way (a
+        # stable nudge of up to 5% of the lag), so they do not all race for the same claims
+        share = (hash((self.owner, m.id)) % 1000) / 1000
+        nudge = timedelta(seconds=0.05 * share * m.options.target_lag)
         self.planned[m.id] = (when, deadline + nudge, event)
 
     @property

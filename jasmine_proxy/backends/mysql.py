@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -58,6 +59,51 @@ def causal_reads(dbapi_connection: Any, _record: Any) -> None:
         pass
     finally:
         cursor.close()
+
+
+#: a pooled connection idle this long is pinged before use (a busy one is not: one round trip
+#: less per checkout, and a step takes three)
+PING_AFTER_IDLE = 1.0
+
+
+def ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """SQLAlchemy's `pool_pre_ping`, for connections idle `PING_AFTER_IDLE` or more only. A
+    failed ping raises `DisconnectionError`: the pool drops that connection and takes another
+    (SQLAlchemy's pessimistic disconnect handling). A server that went away within a second of
+    a connection's last use fails that connection's next statement instead, which invalidates
+    the pool (a step records it as transient; a client sees the error once)."""
+    if time.monotonic() - record.info.get("jasmine_used", 0.0) < PING_AFTER_IDLE:
+        return
+    try:
+        dbapi_connection.ping(False)
+    except pymysql.err.Error as exc:
+        raise sa.exc.DisconnectionError(str(exc)) from exc
+
+
+def note_use(_dbapi_connection: Any, record: Any) -> None:
+    record.info["jasmine_used"] = time.monotonic()
+
+
+def service_engine(url: Any, **options: Any) -> Engine:
+    """A pool of service-account connections (`url` is a `config.BackendURL`)."""
+    engine = sa.create_engine(
+        sa.URL.create(
+            "mysql+pymysql",
+            username=url.user or None,
+            password=url.password or None,
+            host=url.host,
+            port=url.port,
+            query={"charset": "utf8mb4"},
+        ),
+        pool_recycle=3600,
+        **options,
+    )
+    sa.event.listen(engine, "connect", causal_reads)
+    sa.event.listen(engine, "checkout", ping_if_idle)
+    sa.event.listen(engine, "checkin", note_use)
+    # a forked worker process must not share the parent's pooled sockets
+    os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
+    return engine
 
 
 def literal(text: str) -> str:
@@ -131,33 +177,25 @@ class MySQLBackend:
 
     def __init__(self, url: Any, catalog_schema: str) -> None:
         self.catalog_schema: str | None = catalog_schema
-        self.engine: Engine = sa.create_engine(
-            sa.URL.create(
-                "mysql+pymysql",
-                username=url.user or None,
-                password=url.password or None,
-                host=url.host,
-                port=url.port,
-                query={"charset": "utf8mb4"},
-            ),
-            pool_pre_ping=True,
-            pool_recycle=3600,
-            # non-locking consistent reads: a refresh's CREATE ... SELECT neither waits for
-            # writers' open transactions on the sources nor blocks them (under REPEATABLE READ
-            # InnoDB takes shared locks on every source row it reads there)
-            isolation_level="READ COMMITTED",
+        # READ COMMITTED: non-locking consistent reads: a refresh's CREATE ... SELECT neither
+        # waits for writers' open transactions on the sources nor blocks them (under REPEATABLE
+        # READ InnoDB takes shared locks on every source row it reads there)
+        self.engine: Engine = service_engine(url, isolation_level="READ COMMITTED")
+        # plan work runs in autocommit, on connections of its own that stay so (switching a
+        # pooled connection to autocommit and back cost five round trips a step)
+        self.work: Engine = service_engine(
+            url,
+            isolation_level="AUTOCOMMIT",
+            connect_args={"init_command": "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED"},
         )
-        sa.event.listen(self.engine, "connect", causal_reads)
-        # a forked worker process must not share the parent's pooled sockets
-        os.register_at_fork(after_in_child=lambda: self.engine.dispose(close=False))
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
         """A service-account connection in autocommit: DDL commits implicitly on MySQL anyway.
         `no_parameters`: a statement without parameters reaches pymysql as it is, so a `%` in
         a query or a name (DATE_FORMAT(d, '%Y'), LIKE 'a%') is not taken for a placeholder."""
-        with self.engine.connect() as conn:
-            yield conn.execution_options(isolation_level="AUTOCOMMIT", no_parameters=True)
+        with self.work.connect() as conn:
+            yield conn.execution_options(no_parameters=True)
 
     # -- plans -----------------------------------------------------------------------------
 
