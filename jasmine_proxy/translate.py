@@ -759,7 +759,7 @@ def _insert(statement: exp.Insert, database: str | None, changed_only: bool) -> 
         for eq in conflict.expressions:
             for call in list(eq.find_all(exp.Anonymous)):
                 if call.name.upper() == "VALUES":
-                    call.replace(exp.column(call.expressions[0].name, "excluded"))
+                    call.replace(exp.column(call.expressions[0].name, "excluded", quoted=True))
             column = eq.this
             value = rewrite(eq.expression, database)
             sets.append((quote(column.name), _sql(value)))

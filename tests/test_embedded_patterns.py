@@ -347,6 +347,35 @@ def test_trigger_source_dropped_under_it(
     run(client, "INSERT INTO orders (customer_id, amount) VALUES (1, 1)")  # writable again
 
 
+def test_trigger_hostile_names(proxy: Proxy) -> None:
+    """Names that need quoting everywhere: database, table, columns, aliases, the name."""
+    with proxy.connect(autocommit=True) as conn:
+        run(
+            conn,
+            "CREATE DATABASE `we'ird db`",
+            "USE `we'ird db`",
+            "CREATE TABLE `order``s table` (`the id` INT AUTO_INCREMENT PRIMARY KEY, "
+            "`group` VARCHAR(10), `sum` DECIMAL(8, 2), `a,b` INT)",
+            "INSERT INTO `order``s table` (`group`, `sum`, `a,b`) VALUES "
+            "('x%', 1.5, 1), ('y''', 2, 2), (NULL, NULL, 3)",
+        )
+        query = (
+            "SELECT `group`, COUNT(*) AS `n n`, SUM(`sum`) AS `select`, MAX(`a,b`) AS `m``x` "
+            "FROM `order``s table` AS `t``1` WHERE `group` LIKE '%' OR `group` IS NULL "
+            "GROUP BY `group`"
+        )
+        run(conn, f"CREATE MATERIALIZATION `we!rd ``m` USING trigger AS {query}")
+        run(
+            conn,
+            "INSERT INTO `order``s table` (`group`, `sum`, `a,b`) VALUES ('x%', 4, 9)",
+            "UPDATE `order``s table` SET `group` = 'y''' WHERE `a,b` = 1",
+            "DELETE FROM `order``s table` WHERE `a,b` = 9",
+        )
+        same(conn, "`we!rd ``m`", query)
+        run(conn, "DROP MATERIALIZATION `we!rd ``m`")
+        assert rows(conn, "SHOW TABLES") == [("order`s table",)]
+
+
 # -- incremental ------------------------------------------------------------------------------
 
 
