@@ -486,6 +486,31 @@ def test_trigger_crash_between_create_steps(tmp_path: Path) -> None:
         assert restarted.stop() == 0, restarted.log
 
 
+def test_incremental_crash_between_create_steps(tmp_path: Path) -> None:
+    """Killed after the build, before the swap: at restart the create is undone and run again."""
+    file = str(tmp_path / "crash.db")
+    crashing = Proxy(
+        f"sqlite:///{file}", env={"JASMINE_TEST_CRASH_AFTER": "create:IncrementalBuild"}
+    )
+    with crashing.connect(autocommit=True) as conn:
+        run(conn, "CREATE DATABASE shop", "USE shop", *SCHEMA)
+        with pytest.raises(pymysql.err.OperationalError):
+            run(conn, f"CREATE MATERIALIZATION m USING incremental AS {GROUPED}")
+    assert crashing.proc.wait(10) == -signal.SIGKILL
+    restarted = Proxy(f"sqlite:///{file}")
+    try:
+        with restarted.connect(database="shop", autocommit=True) as conn:
+            assert wait_until(lambda: state(conn, "m")["State"] == "live", timeout=10)
+            same(conn, "m", GROUPED)
+            run(conn, "INSERT INTO orders (customer_id, amount) VALUES (1, 100)")
+            run(conn, "REFRESH MATERIALIZATION m")
+            same(conn, "m", GROUPED)
+            internal = [r[0] for r in rows(conn, "SHOW TABLES") if r[0].startswith("_jasmine_")]
+            assert len(internal) == 1  # the lineage; no shadow left over
+    finally:
+        assert restarted.stop() == 0, restarted.log
+
+
 # -- auto -------------------------------------------------------------------------------------
 
 
