@@ -28,7 +28,7 @@ from sqlglot.schema import MappingSchema
 
 from jasmine_proxy.errors import BackendRejected
 from jasmine_proxy.sqlite_db import exact, parse_datetime
-from jasmine_proxy.translate import interval_first
+from jasmine_proxy.translate import interval_first, json_function_name
 
 # MySQL column type codes (protocol constants)
 DECIMAL, TINY, SHORT, LONG, FLOAT, DOUBLE, NULL, TIMESTAMP, LONGLONG, INT24 = (
@@ -247,6 +247,8 @@ _LONG_NAMES = {"FIELD", "YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND", "DAY
                "DATEDIFF"}  # fmt: skip
 _LONGLONG_NAMES = {"UNIX_TIMESTAMP", "LAST_INSERT_ID", "TIMESTAMPDIFF",
                    "FOUND_ROWS", "ROW_COUNT"}  # fmt: skip
+#: functions whose result is text even when every row is NULL (typed from values otherwise)
+_TEXT_NAMES = {"CONV"}
 _DATETIME_NAMES = {"NOW", "SYSDATE", "LOCALTIME", "LOCALTIMESTAMP", "UTC_TIMESTAMP"}
 _PREDICATES = (exp.Predicate, exp.Connector, exp.Not, exp.Exists, exp.Boolean)
 
@@ -371,9 +373,14 @@ def mysql_type(node: exp.Expression) -> ColumnType | None:
         places = node.args.get("decimals")
         if arg is not None and arg.code in (DOUBLE, FLOAT):
             return arg
-        if arg is not None and arg.code in _INT_CODES and places is None:
-            return arg
+        if arg is not None and arg.code in (VAR_STRING, STRING, BLOB):  # read as a double
+            return ColumnType(DOUBLE, 31)
         n = int(places.name) if isinstance(places, exp.Literal) else 0
+        if isinstance(places, exp.Neg) and isinstance(places.this, exp.Literal):
+            n = -int(places.this.name)
+        if arg is not None and arg.code in _INT_CODES:  # a negative place widens a column
+            widened = n < 0 and not isinstance(node.this, (exp.Literal, exp.Neg))
+            return ColumnType(LONGLONG) if widened else arg
         return ColumnType(DECIMAL, max(n, 0))
     if isinstance(node, exp.Trunc):
         places = node.args.get("decimals")
@@ -433,6 +440,9 @@ def mysql_type(node: exp.Expression) -> ColumnType | None:
     if isinstance(node, (exp.Subquery,)) and isinstance(node.this, exp.Query):
         selects = node.this.selects
         return mysql_type(selects[0]) if len(selects) == 1 else None  # type: ignore[arg-type]
+    json_name = json_function_name(node)
+    if json_name is not None:
+        return _json_type(json_name, node)
     if isinstance(node, exp.Anonymous):
         name = node.name.upper()
         if name in _LONG_NAMES or name == "CONNECTION_ID":
@@ -441,6 +451,8 @@ def mysql_type(node: exp.Expression) -> ColumnType | None:
             return ColumnType(LONGLONG)
         if name in _DATETIME_NAMES:
             return ColumnType(DATETIME)
+        if name in _TEXT_NAMES:
+            return TEXT_TYPE
         if name in ("CURDATE",):
             return ColumnType(DATE)
         if name in ("CURTIME",):
@@ -454,6 +466,29 @@ def mysql_type(node: exp.Expression) -> ColumnType | None:
         return None
     typed = _from_datatype(node.type) if node.type else None
     return typed
+
+
+_JSON_TYPES = {
+    **dict.fromkeys(("JSON_VALID", "JSON_LENGTH", "JSON_DEPTH", "JSON_CONTAINS",
+                     "JSON_CONTAINS_PATH", "JSON_EXISTS"), ColumnType(LONG)),
+    **dict.fromkeys(("JSON_DETAILED", "JSON_PRETTY"), ColumnType(LONG_BLOB)),
+    **dict.fromkeys(("JSON_ARRAYAGG", "JSON_OBJECTAGG"), ColumnType(BLOB)),
+}  # fmt: skip
+
+
+def _json_type(name: str, node: exp.Expression) -> ColumnType:
+    """MariaDB's type of a JSON function: text (of a TEXT column's document: MEDIUM_BLOB's
+    code, as its length is), a count, JSON_DETAILED's LONG_BLOB, the aggregates' BLOB."""
+    if name in _JSON_TYPES:
+        return _JSON_TYPES[name]
+    document = node.this if not isinstance(node, exp.Anonymous) else None
+    if document is None and isinstance(node, exp.Anonymous) and node.expressions:
+        document = node.expressions[0]
+    if isinstance(document, exp.Column):
+        typed = mysql_type(document)
+        if typed is not None and typed.code in (BLOB, MEDIUM_BLOB, LONG_BLOB):
+            return ColumnType(MEDIUM_BLOB)
+    return TEXT_TYPE
 
 
 def _cast_type(node: exp.Cast) -> ColumnType | None:
@@ -494,6 +529,10 @@ def from_value(value: Any) -> ColumnType:
     return TEXT_TYPE
 
 
+#: zero at each scale, without the sign a negative value rounded to zero keeps
+_ZERO = [Decimal(0).scaleb(-n) for n in range(100)]
+
+
 def converter(t: ColumnType) -> Callable[[Any], Any] | None:
     """A fast `convert` for a whole column of type `t`; None when values pass unchanged
     except in rare cases that `convert` itself handles."""
@@ -508,13 +547,13 @@ def converter(t: ColumnType) -> Callable[[Any], Any] | None:
         def decimal(v: Any) -> Any:
             if v is None:
                 return None
-            if type(v) is float:
-                return Decimal(repr(v)).quantize(quantum, context=context)
+            if type(v) is float:  # (-0.0005 at scale 2 is 0.00, never -0.00)
+                return Decimal(repr(v)).quantize(quantum, context=context) or _ZERO[t.decimals]
             if type(v) is int:
                 return Decimal(v).quantize(quantum, context=context)
             if type(v) is str:  # a wide DECIMAL's exact text
                 try:
-                    return Decimal(v).quantize(quantum, context=context)
+                    return Decimal(v).quantize(quantum, context=context) or _ZERO[t.decimals]
                 except ArithmeticError:
                     pass
             return convert(v, t)
@@ -541,7 +580,8 @@ def convert(value: Any, t: ColumnType) -> Any:
                 return d
             with localcontext() as ctx:
                 ctx.prec = 96
-                return d.quantize(Decimal(1).scaleb(-t.decimals), rounding=ROUND_HALF_UP)
+                d = d.quantize(Decimal(1).scaleb(-t.decimals), rounding=ROUND_HALF_UP)
+                return d or _ZERO[t.decimals]
         return value
     if code in (TINY, SHORT, LONG, LONGLONG, INT24, YEAR):
         if isinstance(value, float):

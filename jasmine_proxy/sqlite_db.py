@@ -31,7 +31,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from jasmine_proxy import sqlite_decimal
+from jasmine_proxy import sqlite_decimal, sqlite_json, sqlite_numbers
 from jasmine_proxy.sqlite_decimal import exact, to_number
 
 #: Milliseconds a writer waits for another writer's transaction before "database is locked".
@@ -68,10 +68,16 @@ def register_functions(conn: sqlite3.Connection) -> None:
     """Every MySQL function `translate` maps to a SQLite function of the same (or given) name."""
     for name, nargs, func in _SCALARS:
         conn.create_function(name, nargs, func, deterministic=name not in _VOLATILE)
-    for name, nargs, func in sqlite_decimal.SCALARS:
+    for name, nargs, func in [
+        *sqlite_decimal.SCALARS,
+        *sqlite_numbers.SCALARS,
+        *sqlite_json.SCALARS,
+    ]:
         conn.create_function(name, nargs, func, deterministic=True)
     for name, aggregate in sqlite_decimal.AGGREGATES:
         conn.create_aggregate(name, 1, aggregate)
+    for name, nargs, aggregate in sqlite_json.AGGREGATES:
+        conn.create_aggregate(name, nargs, aggregate)
     conn.create_collation(sqlite_decimal.COLLATION, sqlite_decimal.collate)
     conn.create_collation("jasmine_ci", general_ci)
     conn.create_aggregate("jasmine_group_concat", -1, OrderedGroupConcat)  # type: ignore[arg-type]

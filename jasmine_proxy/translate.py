@@ -13,7 +13,9 @@ embedded file. sqlglot does most of the dialect work; this module adds what it d
 * functions: NOW/CURDATE/DATE_FORMAT/DATE_ADD/INTERVAL arithmetic/UNIX_TIMESTAMP/FROM_UNIXTIME/
   DATE/ROUND/TRUNCATE/SUM/AVG become the `jasmine_*` functions that `sqlite_db.connect`
   registers; LAST_INSERT_ID, DATABASE, CONNECTION_ID, USER, VERSION, `@var` and `@@var` become
-  functions that the engine registers per client connection.
+  functions that the engine registers per client connection. FORMAT, CONV, ROUND of a double
+  and HEX are `sqlite_numbers`'; JSON functions are SQLite's, their arguments and output
+  written as MariaDB writes them (`sqlite_json`).
 * statements: ON DUPLICATE KEY UPDATE (as an upsert, `VALUES(c)` as `excluded.c`), REPLACE,
   INSERT IGNORE, UPDATE/DELETE with ORDER BY/LIMIT (through rowid), CREATE TABLE (through
   `tabledef`, recording the MySQL definition in `jasmine_tables`), CREATE/DROP VIEW, DROP TABLE,
@@ -39,6 +41,7 @@ literal stays SQLite's own comparison (indexes are used).
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import cast
@@ -264,6 +267,8 @@ def _exact_decimals(
             continue
         cmp = exp.Anonymous(this="jasmine_dcmp", expressions=[sides[0].copy(), sides[1].copy()])
         node.replace(type(node)(this=cmp, expression=exp.Literal.number(0)))
+    for number in statement.find_all(exp.NumberToStr, exp.Round):  # decimal or double rounding
+        number.set("exact", _is_decimal(number.this, columns))
     decided = [  # on the tree as written
         (n, _exact_function(n, columns)) for n in statement.walk() if isinstance(n, exp.Expression)
     ]
@@ -274,6 +279,11 @@ def _exact_decimals(
         if not literal.is_string and _long_literal(literal.this):
             negated = isinstance(literal.parent, exp.Neg)
             target: exp.Expression = literal.parent if negated else literal  # type: ignore[assignment]
+            parent = target.parent
+            if isinstance(parent, exp.Expression) and (
+                json_function_name(parent) or isinstance(parent, exp.Hex)
+            ):
+                continue  # a JSON member keeps its digits (sqlite_json); HEX saturates
             target.replace(exp.Literal.string(("-" if negated else "") + literal.this))
 
 
@@ -446,6 +456,7 @@ def rewrite(node: exp.Expression, database: str | None) -> exp.Expression:
             column.set("catalog", None)
     for select in node.find_all(exp.Select):
         select.set("locks", None)
+    _json_functions(node)
     return node.transform(_function, copy=False)
 
 
@@ -621,6 +632,13 @@ def _function(node: exp.Expression) -> exp.Expression:
         ):  # text compared without a column's collation: MySQL's default one (_ci, PAD SPACE)
             node.set("this", exp.Collate(this=left, expression=exp.var("jasmine_ci")))
         return node
+    if isinstance(node, exp.NumberToStr):  # FORMAT(x, d[, locale]), sqlite_numbers
+        exact = node.args.get("exact")
+        if exact is None:
+            exact = _is_decimal(node.this, frozenset())
+        culture = node.args.get("culture") or exp.null()
+        flag = exp.Literal.number(int(bool(exact)))
+        return _call("jasmine_format", node.this, node.args["format"], culture, flag)
     if isinstance(node, (exp.Left, exp.Right)):  # LEFT and RIGHT are keywords in SQLite
         name = "jasmine_left" if isinstance(node, exp.Left) else "jasmine_right"
         return _call(name, node.this, node.expression)
@@ -650,7 +668,13 @@ def _function(node: exp.Expression) -> exp.Expression:
         return _call("jasmine_timestampdiff", unit, node.expression, node.this)
     if isinstance(node, exp.Round):
         places = node.args.get("decimals")
-        return _call("jasmine_round", node.this, *([places] if places else []))
+        exact = node.args.get("exact")
+        if exact is None:
+            exact = _is_decimal(node.this, frozenset())
+        name = "jasmine_round" if exact else "jasmine_round_double"
+        return _call(name, node.this, *([places] if places else []))
+    if isinstance(node, exp.Hex):
+        return _call("jasmine_hex", node.this)
     if isinstance(node, exp.Trunc):
         places = node.args.get("decimals") or exp.Literal.number(0)
         return _call("jasmine_truncate", node.this, places)
@@ -684,6 +708,242 @@ def _function(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.SessionParameter):  # @@var, @@session.var
         return _call("jasmine_sysvar", exp.Literal.string(node.name.lower()))
     return node
+
+
+# -- JSON (sqlite_json) ----------------------------------------------------------------------
+
+#: sqlglot's node classes for MySQL's JSON functions, by MySQL name (others are Anonymous)
+_JSON_CLASSES: dict[type[exp.Expression], str] = {
+    exp.JSONObject: "JSON_OBJECT",
+    exp.JSONExtract: "JSON_EXTRACT",
+    exp.JSONSet: "JSON_SET",
+    exp.JSONRemove: "JSON_REMOVE",
+    exp.JSONType: "JSON_TYPE",
+    exp.JSONKeys: "JSON_KEYS",
+    exp.JSONValue: "JSON_VALUE",
+    exp.JSONObjectAgg: "JSON_OBJECTAGG",
+    exp.JSONArrayAppend: "JSON_ARRAY_APPEND",
+    exp.JSONArrayInsert: "JSON_ARRAY_INSERT",
+    exp.JSONExtractScalar: "->>",
+}
+#: SQLite's own function for a MySQL one: (name, its arguments after the document are
+#: path/value pairs) -- what it returns is SQLite's JSON text, formatted where it leaves
+_JSON_SQLITE = {
+    "JSON_ARRAY": ("json_array", False),
+    "JSON_OBJECT": ("json_object", False),
+    "JSON_SET": ("json_set", True),
+    "JSON_INSERT": ("json_insert", True),
+    "JSON_REPLACE": ("json_replace", True),
+    "JSON_REMOVE": ("json_remove", True),
+    "JSON_MERGE_PATCH": ("json_patch", True),
+}
+#: sqlite_json's functions of one document (at an optional path): they return MariaDB's text
+_JSON_PYTHON = {
+    "JSON_TYPE": "jasmine_json_type",
+    "JSON_VALID": "jasmine_json_valid",
+    "JSON_LENGTH": "jasmine_json_length",
+    "JSON_DEPTH": "jasmine_json_depth",
+    "JSON_KEYS": "jasmine_json_keys",
+    "JSON_COMPACT": "jasmine_json_compact",
+    "JSON_DETAILED": "jasmine_json_detailed",
+    "JSON_PRETTY": "jasmine_json_detailed",
+    "JSON_VALUE": "jasmine_json_scalar",
+    "JSON_QUERY": "jasmine_json_query",
+}
+_JSON_TEXT = {"JSON_COMPACT", "JSON_DETAILED", "JSON_PRETTY", "JSON_QUERY", "JSON_QUOTE",
+              "JSON_MERGE", "JSON_MERGE_PRESERVE", "JSON_ARRAYAGG", "JSON_OBJECTAGG"}  # fmt: skip
+#: what a JSON node became: "sqlite" (SQLite's JSON, to be formatted where it leaves JSON)
+#: or "text" (already MariaDB's text; json() makes it JSON for an enclosing JSON function)
+_JSON_ORIGIN = "jasmine_json"
+
+
+def json_function_name(node: exp.Expression) -> str | None:
+    """MySQL's name of a JSON function call (JSON_EXTRACT, ...), None for anything else."""
+    if isinstance(node, exp.Anonymous) and node.name.upper().startswith("JSON_"):
+        return node.name.upper()
+    return _JSON_CLASSES.get(type(node))
+
+
+def _json_args(node: exp.Expression) -> list[exp.Expression]:
+    """A JSON node's arguments in MySQL's order."""
+    if isinstance(node, exp.Anonymous):
+        return list(node.expressions)
+    if isinstance(node, (exp.JSONObject, exp.JSONObjectAgg)):
+        out: list[exp.Expression] = []
+        for pair in node.expressions:
+            out += [pair.this, pair.expression] if isinstance(pair, exp.JSONKeyValue) else [pair]
+        return out
+    path = node.args.get("expression") or node.args.get("path")
+    return [a for a in [node.this, path, *(node.args.get("expressions") or [])] if a is not None]
+
+
+def _json_path(node: exp.Expression) -> exp.Expression:
+    """A path argument in SQLite's syntax: `$[last]` is `$[#-1]`; wildcards are refused."""
+    if isinstance(node, exp.JSONPath):
+        if any(not isinstance(p, (exp.JSONPathRoot, exp.JSONPathKey, exp.JSONPathSubscript))
+               for p in node.expressions):  # fmt: skip
+            raise unsupported("JSON path wildcards (*, **)")
+        node = exp.Literal.string(node.sql("mysql")[1:-1].replace("''", "'"))
+    if isinstance(node, exp.Literal) and node.is_string:
+        text = node.this
+        if "*" in text:
+            raise unsupported("JSON path wildcards (*, **)")
+
+        def last(m: re.Match[str]) -> str:
+            return f"[#-{int(m.group(1) or 0) + 1}]"
+
+        return exp.Literal.string(re.sub(r"\[\s*last\s*(?:-\s*(\d+)\s*)?\]", last, text))
+    return node
+
+
+def _json_document(node: exp.Expression) -> exp.Expression:
+    """A document argument: JSON as it is; other text checked (not JSON is NULL, as on
+    MariaDB; SQLite would fail the statement)."""
+    origin = node.meta.get(_JSON_ORIGIN)
+    if origin == "sqlite":
+        return node
+    if origin == "text":
+        return exp.Anonymous(this="json", expressions=[node])
+    if isinstance(node, exp.Literal) and node.is_string:
+        try:
+            json.loads(node.this)
+        except ValueError:
+            return exp.null()
+        return node
+    if isinstance(node, exp.Null):
+        return node
+    return exp.Anonymous(this="jasmine_json_doc", expressions=[node])
+
+
+def _json_member(node: exp.Expression) -> exp.Expression:
+    """A SQL value put into a document, as the JSON MariaDB writes for it."""
+    origin = node.meta.get(_JSON_ORIGIN)
+    if origin == "sqlite":
+        return node
+    if origin == "text":
+        return exp.Anonymous(this="json", expressions=[node])
+    literal = node.this if isinstance(node, exp.Neg) else node
+    if isinstance(literal, exp.Literal) and not literal.is_string:
+        if "e" in literal.this.lower():  # a double literal: MariaDB's way of writing it
+            return exp.Anonymous(this="json", expressions=[_json_text(node)])
+        text = ("-" if node is not literal else "") + literal.this
+        return exp.Anonymous(this="json", expressions=[exp.Literal.string(text)])
+    if isinstance(node, (exp.Literal, exp.Null)):
+        return node
+    return exp.Anonymous(this="json", expressions=[_json_text(node)])
+
+
+def _json_text(node: exp.Expression) -> exp.Expression:
+    """JSON text of a SQL value (sqlite_json.json_value), for a value in an aggregate too."""
+    origin = node.meta.get(_JSON_ORIGIN)
+    if origin == "sqlite":
+        return exp.Anonymous(this="jasmine_json_format", expressions=[node])
+    if origin == "text":
+        return node
+    args = [node]
+    inner = node
+    while isinstance(inner, exp.Paren):
+        inner = inner.this
+    if isinstance(inner, _PREDICATES_JSON):
+        args.append(exp.Literal.string("b"))
+    elif isinstance(node, exp.Literal) and not node.is_string and _decimal_literal(node.this):
+        args.append(exp.Literal.string("n"))
+    elif isinstance(node, exp.Anonymous) and node.name == "jasmine_decimal":
+        args.append(exp.Literal.string(f"n{node.expressions[2].name}"))  # CAST AS DECIMAL(p,s)
+    return exp.Anonymous(this="jasmine_json_value", expressions=args)
+
+
+_PREDICATES_JSON = (exp.Predicate, exp.Connector, exp.Not, exp.Boolean, exp.Exists)
+
+
+def _json_functions(tree: exp.Expression) -> None:
+    """MySQL's JSON functions as SQLite's and sqlite_json's (in place; see sqlite_json)."""
+    nodes = [n for n in tree.walk() if isinstance(n, exp.Expression) and json_function_name(n)]
+    for node in reversed(nodes):  # deepest first: arguments are rewritten before their call
+        name = json_function_name(node)
+        assert name is not None
+        new = _json_call(name, _json_args(node))
+        if new is None:
+            continue
+        node.replace(new)
+    if not nodes:
+        return
+    for made in list(tree.walk()):  # SQLite's JSON where it leaves JSON: MariaDB's text
+        if isinstance(made, exp.Expression) and made.meta.get(_JSON_ORIGIN) == "sqlite":
+            parent: exp.Expression | None = made.parent  # type: ignore[assignment]
+            inside = parent is not None and (
+                parent.meta.get("jasmine_json_consumer")
+                or (isinstance(parent, exp.Anonymous) and parent.name == "json")
+            )
+            if not inside:
+                wrapped = exp.Anonymous(this="jasmine_json_format", expressions=[made.copy()])
+                made.replace(wrapped)
+
+
+def _json_call(name: str, args: list[exp.Expression]) -> exp.Expression | None:
+    """The rewritten call of MySQL's JSON function `name`, or None to leave it alone."""
+    new: exp.Expression
+    origin = "sqlite"
+    if name == "JSON_UNQUOTE":
+        return None
+    if name == "JSON_EXTRACT":
+        if len(args) < 2:
+            return None
+        doc, paths = _json_document(args[0]), [_json_path(p) for p in args[1:]]
+        if len(paths) == 1:
+            new = exp.JSONExtract(this=doc, expression=paths[0])
+        else:
+            new = exp.Anonymous(this="json_extract", expressions=[doc, *paths])
+    elif name in ("JSON_ARRAY", "JSON_OBJECT"):
+        sqlite_name = _JSON_SQLITE[name][0]
+        values = [
+            a if name == "JSON_OBJECT" and i % 2 == 0 else _json_member(a)
+            for i, a in enumerate(args)
+        ]
+        new = exp.Anonymous(this=sqlite_name, expressions=values)
+    elif name in ("JSON_SET", "JSON_INSERT", "JSON_REPLACE"):
+        rest = [_json_path(a) if i % 2 == 0 else _json_member(a) for i, a in enumerate(args[1:])]
+        new = exp.Anonymous(
+            this=_JSON_SQLITE[name][0], expressions=[_json_document(args[0]), *rest]
+        )
+    elif name == "JSON_REMOVE":
+        paths = [_json_path(a) for a in args[1:]]
+        new = exp.Anonymous(this="json_remove", expressions=[_json_document(args[0]), *paths])
+    elif name == "JSON_MERGE_PATCH":
+        docs = [_json_document(a) for a in args]
+        new = docs[0]
+        for doc in docs[1:]:
+            new = exp.Anonymous(this="json_patch", expressions=[new, doc])
+            new.meta["jasmine_json_consumer"] = True
+    elif name in _JSON_PYTHON:
+        doc = args[0] if name == "JSON_VALID" else _json_document(args[0])
+        if len(args) > 1:
+            doc = exp.JSONExtract(this=doc, expression=_json_path(args[1]))
+            doc.meta["jasmine_json_consumer"] = True
+        new = exp.Anonymous(this=_JSON_PYTHON[name], expressions=[doc])
+        origin = "text" if name in _JSON_TEXT else "value"
+    elif name == "JSON_QUOTE":
+        new = exp.Anonymous(this="jasmine_json_quote", expressions=args)
+        origin = "text"
+    elif name in ("JSON_MERGE", "JSON_MERGE_PRESERVE"):
+        docs = [_json_text(a) if a.meta.get(_JSON_ORIGIN) else a for a in args]
+        new = exp.Anonymous(this="jasmine_json_merge", expressions=docs)
+        origin = "text"
+    elif name == "JSON_ARRAYAGG":
+        if len(args) != 1:
+            raise unsupported("JSON_ARRAYAGG with DISTINCT, ORDER BY or LIMIT")
+        new = exp.Anonymous(this="jasmine_json_arrayagg", expressions=[_json_text(args[0])])
+        origin = "text"
+    elif name == "JSON_OBJECTAGG":
+        key, value = args
+        new = exp.Anonymous(this="jasmine_json_objectagg", expressions=[key, _json_text(value)])
+        origin = "text"
+    else:
+        raise unsupported(f"{name}()")
+    if origin != "value":
+        new.meta[_JSON_ORIGIN] = origin
+    new.meta["jasmine_json_consumer"] = name != "JSON_QUOTE"
+    return new
 
 
 def _ordered_group_concat(node: exp.GroupConcat) -> exp.Expression:

@@ -200,6 +200,95 @@ SELECT ROUND(2.5e0), ROUND(3.5e0), FORMAT(1234567.891, 2), CONV(255, 10, 16), HE
 -- > rows: 1
 -- > (2.0, 4.0, '1,234,567.89', 'FF', 'FF')
 
+-- case: format_edge_cases
+-- note: FORMAT rounds a DECIMAL half up and a double half to even on its binary value (2.675e0
+-- note: times 100 is 267.5), clamps the places to 0..38, and writes the locale's separators
+SELECT FORMAT(-1234567.891, 2), FORMAT(2.5, 0), FORMAT(2.5e0, 0), FORMAT(2.675e0, 2), FORMAT(1.005e0, 2), FORMAT(-0.001, 2), FORMAT(1234.5, -1), FORMAT(1.5, 40);
+-- expect
+-- > names: ["FORMAT(-1234567.891, 2)", "FORMAT(2.5, 0)", "FORMAT(2.5e0, 0)", "FORMAT(2.675e0, 2)", "FORMAT(1.005e0, 2)", "FORMAT(-0.001, 2)", "FORMAT(1234.5, -1)", "FORMAT(1.5, 40)"]
+-- > types: ["VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING"]
+-- > rows: 1
+-- > ('-1,234,567.89', '3', '2', '2.68', '1.00', '0.00', '1,235', '1.50000000000000000000000000000000000000')
+SELECT FORMAT(NULL, 2), FORMAT(1, NULL), FORMAT('12345.678x', 1), FORMAT('abc', 2), FORMAT(12345678901234567890123, 3), FORMAT(1e20, 2), FORMAT(1/3e0, 20), FORMAT(12.3, 2.6);
+-- expect
+-- > names: ["FORMAT(NULL, 2)", "FORMAT(1, NULL)", "FORMAT('12345.678x', 1)", "FORMAT('abc', 2)", "FORMAT(12345678901234567890123, 3)", "FORMAT(1e20, 2)", "FORMAT(1/3e0, 20)", "FORMAT(12.3, 2.6)"]
+-- > types: ["VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING"]
+-- > rows: 1
+-- > (None, None, '12,345.7', '0.00', '12,345,678,901,234,567,890,123.000', '100,000,000,000,000,000,000.00', '0.33333333333333330000', '12.300')
+SELECT FORMAT(1234567.891, 2, 'de_DE'), FORMAT(1234567.891, 2, 'fr_FR'), FORMAT(1234567.891, 2, 'de_CH'), FORMAT(1234567.891, 2, 'ru_RU'), FORMAT(123456789.25, 1, 'en_IN'), FORMAT(1234567.891, 2, 'xx_XX'), FORMAT(1234567.891, 2, NULL), FORMAT(1234.5, 1, 'DE_de');
+-- expect
+-- > names: ["FORMAT(1234567.891, 2, 'de_DE')", "FORMAT(1234567.891, 2, 'fr_FR')", "FORMAT(1234567.891, 2, 'de_CH')", "FORMAT(1234567.891, 2, 'ru_RU')", "FORMAT(123456789.25, 1, 'en_IN')", "FORMAT(1234567.891, 2, 'xx_XX')", "FORMAT(1234567.891, 2, NULL)", "FORMAT(1234.5, 1, 'DE_de')"]
+-- > types: ["VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING"]
+-- > rows: 1
+-- > ('1.234.567,89', '1234567,89', "1'234'567.89", '1 234 567,89', '12,34,56,789.3', '1,234,567.89', '1,234,567.89', '1.234,5')
+CREATE TABLE t (id INT PRIMARY KEY, d DECIMAL(10,3), w DECIMAL(30,5), f DOUBLE, s VARCHAR(20), n INT);
+INSERT INTO t VALUES (1, 1234.5675, 12345678901234567890.12345, 2.675, '1234.5', -7), (2, -0.0005, -0.5, -2.5, 'x', NULL), (3, NULL, NULL, NULL, NULL, 255);
+SELECT id, FORMAT(d, 2), FORMAT(w, 3), FORMAT(f, 2), FORMAT(s, 1), FORMAT(n, 0, 'de_DE'), FORMAT(d + 1, 1), FORMAT(f * 2, 0), FORMAT(SUM(d) OVER (), 1) FROM t ORDER BY id;
+-- expect
+-- > names: ["id", "FORMAT(d, 2)", "FORMAT(w, 3)", "FORMAT(f, 2)", "FORMAT(s, 1)", "FORMAT(n, 0, 'de_DE')", "FORMAT(d + 1, 1)", "FORMAT(f * 2, 0)", "FORMAT(SUM(d) OVER (), 1)"]
+-- > types: ["LONG", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING"]
+-- > rows: 3
+-- > (1, '1,234.57', '12,345,678,901,234,567,890.123', '2.68', '1,234.5', '-7', '1,235.6', '5', '1,234.6')
+-- > (2, '0.00', '-0.500', '-2.50', '0.0', None, '1.0', '-5', '1,234.6')
+-- > (3, None, None, None, None, '255', None, None, '1,234.6')
+
+-- case: conv_edge_cases
+-- note: CONV reads a prefix of valid digits as an unsigned 64-bit number (signed for a
+-- note: negative base), saturating; a base outside 2..36, '' or NULL gives NULL
+SELECT CONV(255, 10, 16), CONV('ff', 16, 10), CONV(-1, 10, 16), CONV(-255, 10, -16), CONV('-ff', 16, -10), CONV(NULL, 10, 2), CONV(10, NULL, 2), CONV(-17, -10, -16);
+-- expect
+-- > names: ["CONV(255, 10, 16)", "CONV('ff', 16, 10)", "CONV(-1, 10, 16)", "CONV(-255, 10, -16)", "CONV('-ff', 16, -10)", "CONV(NULL, 10, 2)", "CONV(10, NULL, 2)", "CONV(-17, -10, -16)"]
+-- > types: ["VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING"]
+-- > rows: 1
+-- > ('FF', '255', 'FFFFFFFFFFFFFFFF', '-FF', '-255', None, None, '-11')
+SELECT CONV('zz', 36, 10), CONV(35, 10, 36), CONV(10, 10, 37), CONV(10, 1, 2), CONV('', 10, 2), CONV('12abc', 10, 16), CONV('abc', 10, 16), CONV(12.7, 10, 2), CONV(' 12', 10, 2);
+-- expect
+-- > names: ["CONV('zz', 36, 10)", "CONV(35, 10, 36)", "CONV(10, 10, 37)", "CONV(10, 1, 2)", "CONV('', 10, 2)", "CONV('12abc', 10, 16)", "CONV('abc', 10, 16)", "CONV(12.7, 10, 2)", "CONV(' 12', 10, 2)"]
+-- > types: ["VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING"]
+-- > rows: 1
+-- > ('1295', 'Z', None, None, None, 'C', '0', '1100', '1100')
+SELECT CONV('18446744073709551616', 10, 16), CONV('FFFFFFFFFFFFFFFFF', 16, 10), CONV(-9223372036854775808, 10, -10), CONV('99999999999999999999', -10, -10), CONV('-99999999999999999999', -10, -10), CONV(CONV('255', 10, 2), 2, 16);
+-- expect
+-- > names: ["CONV('18446744073709551616', 10, 16)", "CONV('FFFFFFFFFFFFFFFFF', 16, 10)", "CONV(-9223372036854775808, 10, -10)", "CONV('99999999999999999999', -10, -10)", "CONV('-99999999999999999999', -10, -10)", "CONV(CONV('255', 10, 2), 2, 16)"]
+-- > types: ["VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING"]
+-- > rows: 1
+-- > ('FFFFFFFFFFFFFFFF', '18446744073709551615', '-9223372036854775808', '9223372036854775807', '-9223372036854775808', 'FF')
+CREATE TABLE t (id INT PRIMARY KEY, n INT, s VARCHAR(20));
+INSERT INTO t VALUES (1, -7, 'zz'), (2, NULL, '101'), (3, 255, NULL);
+SELECT id, CONV(n, 10, 2), CONV(n, 10, -16), CONV(s, 36, 10), CONV(s, 2, 10) FROM t ORDER BY id;
+-- expect
+-- > names: ["id", "CONV(n, 10, 2)", "CONV(n, 10, -16)", "CONV(s, 36, 10)", "CONV(s, 2, 10)"]
+-- > types: ["LONG", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING"]
+-- > rows: 3
+-- > (1, '1111111111111111111111111111111111111111111111111111111111111001', '-7', '1295', '0')
+-- > (2, None, None, '1297', '5')
+-- > (3, '11111111', 'FF', None, None)
+
+-- case: round_and_hex_of_doubles
+-- note: ROUND of a double is half to even on the binary value; HEX of a number is its 64-bit
+-- note: integer (rounded half away from zero, two's complement, saturating)
+SELECT ROUND(2.5e0), ROUND(-2.5e0), ROUND(25, -1), ROUND(25e0, -1), ROUND('2.5'), ROUND(2.675e0, 2), ROUND(1e300, -400), ROUND(-0.4), TRUNCATE(-0.001, 2);
+-- expect
+-- > names: ["ROUND(2.5e0)", "ROUND(-2.5e0)", "ROUND(25, -1)", "ROUND(25e0, -1)", "ROUND('2.5')", "ROUND(2.675e0, 2)", "ROUND(1e300, -400)", "ROUND(-0.4)", "TRUNCATE(-0.001, 2)"]
+-- > types: ["DOUBLE", "DOUBLE", "LONG", "DOUBLE", "DOUBLE", "DOUBLE", "DOUBLE", "NEWDECIMAL", "NEWDECIMAL"]
+-- > rows: 1
+-- > (2.0, -2.0, 30, 20.0, 2.0, 2.68, 0.0, Decimal('0'), Decimal('0.00'))
+SELECT HEX(255), HEX(-1), HEX(2.5), HEX(-2.5), HEX('255'), HEX(X'00ff'), HEX(NULL), HEX(18446744073709551616), HEX(1e20);
+-- expect
+-- > names: ["HEX(255)", "HEX(-1)", "HEX(2.5)", "HEX(-2.5)", "HEX('255')", "HEX(X'00ff')", "HEX(NULL)", "HEX(18446744073709551616)", "HEX(1e20)"]
+-- > types: ["VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING"]
+-- > rows: 1
+-- > ('FF', 'FFFFFFFFFFFFFFFF', '3', 'FFFFFFFFFFFFFFFD', '323535', '00FF', None, 'FFFFFFFFFFFFFFFF', 'FFFFFFFFFFFFFFFF')
+CREATE TABLE t (id INT PRIMARY KEY, d DECIMAL(10,3), f DOUBLE, s VARCHAR(20), n INT);
+INSERT INTO t VALUES (1, 1234.5675, 2.675, '1234.5', -7), (2, -0.0005, -2.5, 'x', NULL);
+SELECT id, ROUND(d, 2), ROUND(f, 1), ROUND(s), ROUND(n, -1), ROUND(n, 2), HEX(n), HEX(s), HEX(d) FROM t ORDER BY id;
+-- expect
+-- > names: ["id", "ROUND(d, 2)", "ROUND(f, 1)", "ROUND(s)", "ROUND(n, -1)", "ROUND(n, 2)", "HEX(n)", "HEX(s)", "HEX(d)"]
+-- > types: ["LONG", "NEWDECIMAL", "DOUBLE", "DOUBLE", "LONGLONG", "LONG", "VAR_STRING", "VAR_STRING", "VAR_STRING"]
+-- > rows: 2
+-- > (1, Decimal('1234.57'), 2.7, 1234.0, -10, -7, 'FFFFFFFFFFFFFFF9', '313233342E35', '4D3')
+-- > (2, Decimal('0.00'), -2.5, 0.0, None, None, None, '78', '0')
+
 -- case: cast_and_convert
 SELECT CAST('42' AS SIGNED), CAST(-1 AS UNSIGNED), CAST(3.7 AS SIGNED), CAST('1.50' AS DECIMAL(10,2)), CAST(12 AS CHAR);
 -- expect
@@ -252,6 +341,91 @@ SELECT JSON_EXTRACT('{"a": {"b": 5}}', '$.a.b'), JSON_UNQUOTE(JSON_EXTRACT('{"s"
 -- > types: ["VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING"]
 -- > rows: 1
 -- > ('5', 'x', '{"k": 1}', '[1, "a"]')
+
+-- case: json_formatting
+-- note: MariaDB writes JSON with ', ' and ': ', keeps a document's number text (1.10, 1e2), a
+-- note: DECIMAL literal's scale, a double in its shortest form and a comparison as true/false
+SELECT JSON_OBJECT('a', JSON_ARRAY(1, 2), 'b', NULL, 'c', 1.50, 'd', TRUE, 'e', (1 = 1)), JSON_ARRAY(), JSON_OBJECT(), JSON_OBJECT('a', 1, 'a', 2);
+-- expect
+-- > names: ["JSON_OBJECT('a', JSON_ARRAY(1, 2), 'b', NULL, 'c', 1.50, 'd', TRUE, 'e', (1 = 1))", "JSON_ARRAY()", "JSON_OBJECT()", "JSON_OBJECT('a', 1, 'a', 2)"]
+-- > types: ["VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING"]
+-- > rows: 1
+-- > ('{"a": [1, 2], "b": null, "c": 1.50, "d": true, "e": true}', '[]', '{}', '{"a": 1, "a": 2}')
+SELECT JSON_ARRAY(FALSE, 'x/y', 'a"b', 0.10, 1e1, 123456789012345678901234567890, 1.5e-7, 1e21, -1e0/3, 0.1e0 + 0.2e0, 1e15, CAST(1.5 AS DECIMAL(5,2)));
+-- expect
+-- > names: ["JSON_ARRAY(FALSE, 'x/y', 'a\"b', 0.10, 1e1, 123456789012345678901234567890, 1.5e-7, 1e21, -1e0/3, 0.1e0 + 0.2e0, 1e15, CAST(1.5 AS DECIMAL(5,2)))"]
+-- > types: ["VAR_STRING"]
+-- > rows: 1
+-- > ('[false, "x/y", "a\\"b", 0.10, 10, 123456789012345678901234567890, 0.00000015, 1e21, -0.3333333333333333, 0.30000000000000004, 1e15, 1.50]',)
+SELECT JSON_EXTRACT('{ "a" :  [1,   2] }', '$.a'), JSON_EXTRACT('{"a": 1.10, "b": 1e2, "c": -0}', '$'), JSON_EXTRACT('[1, 2, 3]', '$[last]'), JSON_EXTRACT('{"a": 1, "b": 2}', '$.a', '$.b'), JSON_EXTRACT('{"a": 1}', '$.b'), JSON_EXTRACT('bad', '$');
+-- expect
+-- > names: ["JSON_EXTRACT('{ \"a\" :  [1,   2] }', '$.a')", "JSON_EXTRACT('{\"a\": 1.10, \"b\": 1e2, \"c\": -0}', '$')", "JSON_EXTRACT('[1, 2, 3]', '$[last]')", "JSON_EXTRACT('{\"a\": 1, \"b\": 2}', '$.a', '$.b')", "JSON_EXTRACT('{\"a\": 1}', '$.b')", "JSON_EXTRACT('bad', '$')"]
+-- > types: ["VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING"]
+-- > rows: 1
+-- > ('[1, 2]', '{"a": 1.10, "b": 1e2, "c": -0}', '3', '[1, 2]', None, None)
+SELECT JSON_SET('{ "a" :  1 }', '$.b', 2), JSON_INSERT('{"a":1}', '$.a', 5, '$.c', 'x'), JSON_REPLACE('{"a":[1, 2]}', '$.a[0]', 9), JSON_REMOVE('{"a":1,"b":[1,2]}', '$.a'), JSON_SET('[1]', '$[0]', JSON_OBJECT('a', 1)), JSON_SET('{"a":1}', '$.a', '[1]');
+-- expect
+-- > names: ["JSON_SET('{ \"a\" :  1 }', '$.b', 2)", "JSON_INSERT('{\"a\":1}', '$.a', 5, '$.c', 'x')", "JSON_REPLACE('{\"a\":[1, 2]}', '$.a[0]', 9)", "JSON_REMOVE('{\"a\":1,\"b\":[1,2]}', '$.a')", "JSON_SET('[1]', '$[0]', JSON_OBJECT('a', 1))", "JSON_SET('{\"a\":1}', '$.a', '[1]')"]
+-- > types: ["VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING"]
+-- > rows: 1
+-- > ('{"a": 1, "b": 2}', '{"a": 1, "c": "x"}', '{"a": [9, 2]}', '{"b": [1, 2]}', '[{"a": 1}]', '{"a": "[1]"}')
+SELECT CONCAT(JSON_OBJECT('a', 1), '!'), LENGTH(JSON_ARRAY(1, 2)), JSON_OBJECT('a', 1) = '{"a": 1}', JSON_EXTRACT(JSON_OBJECT('a', 1), '$.a') + 1, JSON_UNQUOTE(JSON_EXTRACT(JSON_OBJECT('a', 'q'), '$.a'));
+-- expect
+-- > names: ["CONCAT(JSON_OBJECT('a', 1), '!')", "LENGTH(JSON_ARRAY(1, 2))", "JSON_OBJECT('a', 1) = '{\"a\": 1}'", "JSON_EXTRACT(JSON_OBJECT('a', 1), '$.a') + 1", "JSON_UNQUOTE(JSON_EXTRACT(JSON_OBJECT('a', 'q'), '$.a'))"]
+-- > types: ["VAR_STRING", "LONG", "LONG", "DOUBLE", "VAR_STRING"]
+-- > rows: 1
+-- > ('{"a": 1}!', 6, 1, 2.0, 'q')
+CREATE TABLE t (id INT PRIMARY KEY, doc TEXT, f DOUBLE, s VARCHAR(10));
+INSERT INTO t VALUES (1, '{"a": [1, 2], "n": 1.50}', 0.1, 'x'), (2, 'not json', NULL, NULL), (3, NULL, 1e20, 'é');
+INSERT INTO t VALUES (4, JSON_OBJECT('k', 1, 'l', JSON_ARRAY(1, 2)), NULL, NULL);
+UPDATE t SET doc = JSON_SET(doc, '$.k', 2) WHERE id = 4;
+SELECT id, doc, JSON_EXTRACT(doc, '$.a'), JSON_EXTRACT(doc, '$.n'), JSON_OBJECT('f', f, 's', s, 'id', id), JSON_ARRAY(f > 0, id) FROM t ORDER BY id;
+-- expect
+-- > names: ["id", "doc", "JSON_EXTRACT(doc, '$.a')", "JSON_EXTRACT(doc, '$.n')", "JSON_OBJECT('f', f, 's', s, 'id', id)", "JSON_ARRAY(f > 0, id)"]
+-- > types: ["LONG", "BLOB", "MEDIUM_BLOB", "MEDIUM_BLOB", "VAR_STRING", "VAR_STRING"]
+-- > rows: 4
+-- > (1, '{"a": [1, 2], "n": 1.50}', '[1, 2]', '1.50', '{"f": 0.1, "s": "x", "id": 1}', '[true, 1]')
+-- > (2, 'not json', None, None, '{"f": null, "s": null, "id": 2}', '[null, 2]')
+-- > (3, None, None, None, '{"f": 1e20, "s": "é", "id": 3}', '[true, 3]')
+-- > (4, '{"k": 2, "l": [1, 2]}', None, None, '{"f": null, "s": null, "id": 4}', '[null, 4]')
+SELECT JSON_ARRAYAGG(id), JSON_OBJECTAGG(id, s), JSON_ARRAYAGG(JSON_OBJECT('i', id)) FROM t;
+-- expect
+-- > names: ["JSON_ARRAYAGG(id)", "JSON_OBJECTAGG(id, s)", "JSON_ARRAYAGG(JSON_OBJECT('i', id))"]
+-- > types: ["BLOB", "BLOB", "BLOB"]
+-- > rows: 1
+-- > ('[1,2,3,4]', '{"1":"x", "2":null, "3":"é", "4":null}', '[{"i": 1},{"i": 2},{"i": 3},{"i": 4}]')
+
+-- case: json_inspection
+SELECT JSON_TYPE('1.5'), JSON_TYPE('1'), JSON_TYPE('1e2'), JSON_TYPE('"x"'), JSON_TYPE('true'), JSON_TYPE('null'), JSON_TYPE('[]'), JSON_TYPE('{}'), JSON_TYPE(NULL);
+-- expect
+-- > names: ["JSON_TYPE('1.5')", "JSON_TYPE('1')", "JSON_TYPE('1e2')", "JSON_TYPE('\"x\"')", "JSON_TYPE('true')", "JSON_TYPE('null')", "JSON_TYPE('[]')", "JSON_TYPE('{}')", "JSON_TYPE(NULL)"]
+-- > types: ["VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING"]
+-- > rows: 1
+-- > ('DOUBLE', 'INTEGER', 'INTEGER', 'STRING', 'BOOLEAN', 'NULL', 'ARRAY', 'OBJECT', None)
+SELECT JSON_VALID('{"a":1}'), JSON_VALID('x'), JSON_VALID(NULL), JSON_LENGTH('{"a":1,"b":[1,2]}'), JSON_LENGTH('{"a":1,"b":[1,2]}', '$.b'), JSON_LENGTH('3'), JSON_LENGTH('{"a":1}', '$.z'), JSON_DEPTH('{}'), JSON_DEPTH('[[1]]');
+-- expect
+-- > names: ["JSON_VALID('{\"a\":1}')", "JSON_VALID('x')", "JSON_VALID(NULL)", "JSON_LENGTH('{\"a\":1,\"b\":[1,2]}')", "JSON_LENGTH('{\"a\":1,\"b\":[1,2]}', '$.b')", "JSON_LENGTH('3')", "JSON_LENGTH('{\"a\":1}', '$.z')", "JSON_DEPTH('{}')", "JSON_DEPTH('[[1]]')"]
+-- > types: ["LONG", "LONG", "LONG", "LONG", "LONG", "LONG", "LONG", "LONG", "LONG"]
+-- > rows: 1
+-- > (1, 0, None, 2, 2, 1, None, 1, 3)
+SELECT JSON_KEYS('{"a":1,"b":2}'), JSON_KEYS('{"a":1,"b":{"c":2}}', '$.b'), JSON_KEYS('[1]'), JSON_ARRAY(JSON_KEYS('{"a":1}')), JSON_QUOTE('a"b'), JSON_QUOTE(NULL), JSON_QUOTE(1);
+-- expect
+-- > names: ["JSON_KEYS('{\"a\":1,\"b\":2}')", "JSON_KEYS('{\"a\":1,\"b\":{\"c\":2}}', '$.b')", "JSON_KEYS('[1]')", "JSON_ARRAY(JSON_KEYS('{\"a\":1}'))", "JSON_QUOTE('a\"b')", "JSON_QUOTE(NULL)", "JSON_QUOTE(1)"]
+-- > types: ["VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING"]
+-- > rows: 1
+-- > ('["a", "b"]', '["c"]', None, '["[\\"a\\"]"]', '"a\\"b"', None, None)
+SELECT JSON_COMPACT('{ "a": [1, 2] , "b":"x"}'), JSON_DETAILED('{"a":[1,2],"b":{"c":1},"d":[]}'), JSON_MERGE_PATCH('{"a":1,"b":2}', '{"a":null,"c":3}'), JSON_MERGE('{"a":1}', '{"a":2,"b":3}'), JSON_MERGE_PRESERVE('[1]', '{"x":1}');
+-- expect
+-- > names: ["JSON_COMPACT('{ \"a\": [1, 2] , \"b\":\"x\"}')", "JSON_DETAILED('{\"a\":[1,2],\"b\":{\"c\":1},\"d\":[]}')", "JSON_MERGE_PATCH('{\"a\":1,\"b\":2}', '{\"a\":null,\"c\":3}')", "JSON_MERGE('{\"a\":1}', '{\"a\":2,\"b\":3}')", "JSON_MERGE_PRESERVE('[1]', '{\"x\":1}')"]
+-- > types: ["VAR_STRING", "LONG_BLOB", "VAR_STRING", "VAR_STRING", "VAR_STRING"]
+-- > rows: 1
+-- > ('{"a":[1,2],"b":"x"}', '{\n    "a": \n    [\n        1,\n        2\n    ],\n    "b": \n    {\n        "c": 1\n    },\n    "d": \n    []\n}', '{"b": 2, "c": 3}', '{"a": [1, 2], "b": 3}', '[1, {"x": 1}]')
+SELECT JSON_VALUE('{"a":{"b":1}}', '$.a'), JSON_VALUE('{"a":"x"}', '$.a'), JSON_QUERY('{"a":{"b":1}}', '$.a'), JSON_QUERY('{"a":1}', '$.a'), JSON_TYPE(JSON_OBJECT()), JSON_ARRAY(JSON_TYPE('1'));
+-- expect
+-- > names: ["JSON_VALUE('{\"a\":{\"b\":1}}', '$.a')", "JSON_VALUE('{\"a\":\"x\"}', '$.a')", "JSON_QUERY('{\"a\":{\"b\":1}}', '$.a')", "JSON_QUERY('{\"a\":1}', '$.a')", "JSON_TYPE(JSON_OBJECT())", "JSON_ARRAY(JSON_TYPE('1'))"]
+-- > types: ["VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING"]
+-- > rows: 1
+-- > (None, 'x', '{"b":1}', None, 'OBJECT', '["INTEGER"]')
 
 -- case: regexp
 SELECT 'abc123' REGEXP '[0-9]+$', 'abc' REGEXP '^b', 'ABC' RLIKE 'b';
