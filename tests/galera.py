@@ -167,6 +167,18 @@ class GaleraNode(PrivateMariaDB):
             and found.get("wsrep_ready") == "ON"
         )
 
+    def _launch(self, *, last_attempt: bool) -> bool:
+        """Start the server and wait until it accepts SQL (a joiner answers a login before it
+        has caught up: 1047 "WSREP has not yet prepared node for application use")."""
+        if not super()._launch(last_attempt=last_attempt):
+            return False
+        deadline = time.monotonic() + self.start_timeout
+        while self.status().get("wsrep_ready") != "ON":
+            if time.monotonic() > deadline or self.proc is None or self.proc.poll() is not None:
+                raise PrivateMariaDBError(f"node {self.number} not ready:\n{self.log_tail()}")
+            time.sleep(0.1)
+        return True
+
     def crash(self) -> None:
         """SIGKILL the server, as a power cut would; its datadir stays."""
         proc, self.proc = self.proc, None

@@ -39,13 +39,14 @@ import pymysql
 import pytest
 
 from jasmine_proxy import retry
-from jasmine_proxy.backends.mysql import causal_reads
+from jasmine_proxy.backends import on_galera, open_backend
+from jasmine_proxy.config import parse_backend_url
 from tests.galera import (
     GaleraCluster,
     GaleraNode,
     galera_cluster_fixture,  # noqa: F401  (the fixture)
 )
-from tests.support import ROOT, Proxy, direct, mariadb_reason, wait_until
+from tests.support import MARIADB_URL, ROOT, Proxy, mariadb_reason, wait_until
 from tests.test_incremental_differential import QUERIES, ROUNDS, play
 
 pytestmark = pytest.mark.slow
@@ -216,14 +217,19 @@ def test_retry_gives_up_after_its_attempts_and_leaves_other_errors_alone() -> No
 
 
 def test_causal_reads_only_on_a_galera_node(cluster: GaleraCluster) -> None:
-    """wsrep_sync_wait=1 is set on a node of the cluster and left alone on a plain server."""
-    with cluster.nodes[1].connect() as conn:
-        causal_reads(conn, None)
-        assert q(conn, "SELECT @@session.wsrep_sync_wait") == [(1,)]
+    """The service account's connections wait for the cluster (wsrep_sync_wait=1) and know
+    they are on Galera (`on_galera`, which takes another way to fill a trigger's table); on a
+    plain server they are left alone."""
+    urls = [cluster.nodes[1].url]
     if mariadb_reason() is None:  # the shared server, where the other tests run
-        with direct() as conn:
-            causal_reads(conn, None)
-            assert q(conn, "SELECT @@wsrep_on, @@session.wsrep_sync_wait") == [(0, 0)]
+        urls.append(MARIADB_URL)
+    for url, galera in zip(urls, (True, False), strict=False):
+        backend = open_backend(parse_backend_url(url), "jasmine")
+        with backend.connect() as conn:
+            assert on_galera(conn) is galera
+            found = conn.exec_driver_sql("SELECT @@session.wsrep_sync_wait").scalar()
+            assert found == (1 if galera else 0)
+        backend.engine.dispose()
 
 
 # -- on the cluster ------------------------------------------------------------------------------

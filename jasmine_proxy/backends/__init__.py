@@ -29,6 +29,12 @@ from jasmine_proxy.plan import Name, Op
 HIDDEN_KEY = "`_jasmine_row` BIGINT UNSIGNED NOT NULL AUTO_INCREMENT INVISIBLE PRIMARY KEY"
 
 
+def on_galera(conn: Any) -> bool:
+    """Whether a service-account connection (SQLAlchemy's) is to a node of a Galera cluster,
+    as noted when it was opened (`mysql.causal_reads`)."""
+    return bool(conn.connection.info.get("wsrep"))
+
+
 @dataclass
 class StepContext:
     """What an operation marked `stateful` (incremental's) needs of the step running it, given

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlglot import exp
 
 from jasmine_proxy.analysis import KeyInfo, TableKeys
-from jasmine_proxy.backends import HIDDEN_KEY, StepContext, register
+from jasmine_proxy.backends import HIDDEN_KEY, StepContext, on_galera, register
 from jasmine_proxy.backends import mysql_incremental as incremental
 from jasmine_proxy.backends import mysql_window_join as window_join
 from jasmine_proxy.errors import BackendRejected, Denied, NameTaken
@@ -44,21 +44,43 @@ from jasmine_proxy.plan import (
 )
 
 
-def causal_reads(dbapi_connection: Any, _record: Any) -> None:
+def causal_reads(dbapi_connection: Any, record: Any) -> None:
     """On a Galera node (`@@wsrep_on`), a service-account connection's reads first wait until
     the node has applied every write the cluster committed before them
     (`wsrep_sync_wait=1`): a catalog row, or a source row, written through another node is seen
-    at once. A server without Galera is left as it is."""
+    at once. A server without Galera is left as it is. Which it is, is noted in the pool's
+    record of the connection (`on_galera`)."""
     cursor = dbapi_connection.cursor()
+    galera = False
     try:
         cursor.execute("SELECT @@wsrep_on")
         row = cursor.fetchone()
-        if row is not None and str(row[0]).upper() in ("1", "ON"):
+        galera = row is not None and str(row[0]).upper() in ("1", "ON")
+        if galera:
             cursor.execute("SET SESSION wsrep_sync_wait = 1")
     except pymysql.err.MySQLError:  # MySQL has no wsrep_on (1193 unknown system variable)
         pass
     finally:
         cursor.close()
+    if record is not None:
+        record.info["wsrep"] = galera
+
+
+def fill_in_transaction(op: Fill) -> list[str]:
+    """A `Fill` where LOCK TABLES is not supported (a Galera node): one REPEATABLE READ
+    transaction whose locking reads keep this node's writers out as the table locks would (a
+    writer caught half-way deadlocks with it: 1213, and the step runs again); a write through
+    another node that conflicts fails Galera's certification, one of the two with 1213."""
+    columns = ", ".join(quote(c) for c in op.columns)
+    return [
+        "SET autocommit = 0",
+        "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ",
+        "START TRANSACTION",
+        f"DELETE FROM {op.target.sql()}",
+        f"INSERT INTO {op.target.sql()} ({columns}) {op.query} LOCK IN SHARE MODE",
+        "COMMIT",
+        "SET autocommit = 1",
+    ]
 
 
 #: a pooled connection idle this long is pinged before use (a busy one is not: one round trip
@@ -341,10 +363,12 @@ class MySQLBackend:
         return None if found is None else str(found)
 
     def _fill(self, conn: Connection, op: Fill) -> None:
-        """The statements of `render(op)`, in order; on an error the transaction is rolled
-        back and the locks released, so the connection goes back to the pool as it came."""
+        """The statements of `render(op)` (on Galera, `fill_in_transaction`'s), in order; on an
+        error the transaction is rolled back and the locks released, so the connection goes
+        back to the pool as it came."""
+        statements = fill_in_transaction(op) if on_galera(conn) else self.render(op, None)
         try:
-            for statement in self.render(op, None):
+            for statement in statements:
                 with self._watchdog(conn):
                     conn.exec_driver_sql(statement)
         except BaseException:

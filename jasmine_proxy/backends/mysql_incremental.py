@@ -46,7 +46,7 @@ import sqlglot
 from sqlalchemy.engine import Connection
 from sqlglot import exp
 
-from jasmine_proxy.backends import HIDDEN_KEY, StepContext
+from jasmine_proxy.backends import HIDDEN_KEY, StepContext, on_galera
 from jasmine_proxy.catalog import LeaseLost
 from jasmine_proxy.plan import IncrementalBuild, IncrementalRefresh, Name
 
@@ -266,6 +266,7 @@ class _Run:
         self.raw = raw
         self.cur = raw.cursor()
         self.catalog = catalog
+        self.galera = on_galera(conn)
         if default_schema:
             self.cur.execute(f"USE {quote_name(default_schema)}")
 
@@ -338,18 +339,11 @@ class _Run:
             started, now = self.all(WRITERS)[0]
             seen = now - timedelta(seconds=TRX_CACHE)
             oldest = seen if started is None else min(started, seen)
-            if self.clustered():  # other nodes' writers: not listed here, so a margin for them
+            if self.galera:  # other nodes' writers are not listed here: a margin for them
                 oldest = min(oldest, now - timedelta(seconds=CLUSTER_MARGIN))
         except pymysql.err.MySQLError:  # no PROCESS privilege: a margin instead
             oldest = reads[0][0] - timedelta(seconds=MARGIN) if reads else None
         return reads, None if oldest is None else encode(oldest)
-
-    def clustered(self) -> bool:
-        """Whether the server is a node of a Galera cluster (`@@wsrep_on`)."""
-        try:
-            return str(self.all("SELECT @@wsrep_on")[0][0]).upper() in ("1", "ON")
-        except pymysql.err.MySQLError:  # MySQL: no such variable
-            return False
 
     def save(self, context: StepContext, watermarks: dict[str, Any]) -> None:
         """Write the watermarks to the catalog row, only under the step's lease."""
