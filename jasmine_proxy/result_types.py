@@ -13,6 +13,7 @@ representation or a wide DECIMAL's exact text (see `sqlite_decimal`), so drivers
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -28,6 +29,7 @@ from sqlglot.schema import MappingSchema
 
 from jasmine_proxy.errors import BackendRejected
 from jasmine_proxy.sqlite_db import exact, parse_datetime
+from jasmine_proxy.sqlite_json import double_text
 from jasmine_proxy.translate import interval_first, json_function_name
 
 # MySQL column type codes (protocol constants)
@@ -250,6 +252,8 @@ _LONGLONG_NAMES = {"UNIX_TIMESTAMP", "LAST_INSERT_ID", "TIMESTAMPDIFF",
 #: functions whose result is text even when every row is NULL (typed from values otherwise)
 _TEXT_NAMES = {"CONV"}
 _DATETIME_NAMES = {"NOW", "SYSDATE", "LOCALTIME", "LOCALTIMESTAMP", "UTC_TIMESTAMP"}
+_BIT_OPERATIONS = (exp.BitwiseXor, exp.BitwiseAnd, exp.BitwiseOr, exp.BitwiseNot,
+                   exp.BitwiseLeftShift, exp.BitwiseRightShift)  # fmt: skip
 _PREDICATES = (exp.Predicate, exp.Connector, exp.Not, exp.Exists, exp.Boolean)
 
 
@@ -322,6 +326,10 @@ def mysql_type(node: exp.Expression) -> ColumnType | None:
         return ColumnType(NULL)
     if isinstance(node, exp.HexString):
         return ColumnType(VAR_STRING, binary=True)
+    if isinstance(node, exp.BitwiseCount):
+        return ColumnType(LONG)
+    if isinstance(node, _BIT_OPERATIONS):  # unsigned 64-bit on MySQL
+        return ColumnType(LONGLONG)
     if isinstance(node, _PREDICATES):
         return ColumnType(LONG)
     if isinstance(node, exp.Neg):
@@ -491,13 +499,27 @@ def _json_type(name: str, node: exp.Expression) -> ColumnType:
     return TEXT_TYPE
 
 
+def _short_literal(node: exp.Expression) -> bool:
+    """A literal MySQL's CAST AS SIGNED types LONG: fewer than 11 characters written, not
+    a double (NULL and hex literals too)."""
+    if isinstance(node, (exp.Null, exp.HexString)):
+        return True
+    negated = isinstance(node, exp.Neg)
+    literal = node.this if negated else node
+    if not isinstance(literal, exp.Literal):
+        return False
+    if not literal.is_string and "e" in literal.this.lower():
+        return False
+    return len(literal.this) + negated < 11
+
+
 def _cast_type(node: exp.Cast) -> ColumnType | None:
     to = node.args["to"]
     name = to.this.name if hasattr(to.this, "name") else str(to.this)
     if name in ("DECIMAL",):
         params = [p.this.name for p in to.expressions if isinstance(p, exp.DataTypeParam)]
         return ColumnType(DECIMAL, int(params[1]) if len(params) > 1 else 0)
-    if name in ("BIGINT", "INT") and isinstance(node.this, exp.Literal):
+    if name in ("BIGINT", "INT") and _short_literal(node.this):
         return ColumnType(LONG)
     if name in ("BIGINT", "UBIGINT", "INT", "UINT"):
         return ColumnType(LONGLONG)
@@ -600,6 +622,8 @@ def convert(value: Any, t: ColumnType) -> Any:
                 return float(value)
             except ValueError:
                 return value
+        if isinstance(value, float) and not math.isfinite(value):  # 1e308 * 10
+            raise BackendRejected("DOUBLE value is out of range", 1690, "22003")
         return float(value) if isinstance(value, (int, float)) else value
     if code in (DATETIME, TIMESTAMP):
         moment = parse_datetime(value) if isinstance(value, (str, bytes)) else None
@@ -609,8 +633,8 @@ def convert(value: Any, t: ColumnType) -> Any:
         return moment.date() if isinstance(moment, datetime) else value
     if t.binary:
         return value if isinstance(value, bytes) else str(value).encode()
-    if isinstance(value, float):
-        return repr(value) if value != int(value) or abs(value) >= 1e15 else str(int(value))
+    if isinstance(value, float):  # a double as text: MariaDB's way of writing it
+        return double_text(value)
     return value
 
 

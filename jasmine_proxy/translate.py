@@ -52,6 +52,7 @@ from sqlglot.errors import ParseError, UnsupportedError
 
 from jasmine_proxy import tabledef
 from jasmine_proxy.errors import GrammarError, JasmineError, UnsupportedStatement
+from jasmine_proxy.sqlite_json import double_text
 
 INFORMATION_SCHEMA = "information_schema"
 SEQUENCE = re.compile(r"seq_(\d+)_to_(\d+)(?:_step_(\d+))?$", re.IGNORECASE)
@@ -185,6 +186,16 @@ def translate(
     raise unsupported(_construct(statement))
 
 
+_INTEGER_CASTS = (exp.DataType.Type.BIGINT, exp.DataType.Type.UBIGINT)
+_TEXT_CASTS = (exp.DataType.Type.CHAR, exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT,
+               exp.DataType.Type.NCHAR)  # fmt: skip
+_BIT_OPERATORS: dict[type[exp.Expression], str] = {
+    exp.BitwiseXor: "^",
+    exp.BitwiseAnd: "&",
+    exp.BitwiseOr: "|",
+    exp.BitwiseLeftShift: "<<",
+    exp.BitwiseRightShift: ">>",
+}
 _COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.NullSafeEQ)
 _ARITHMETIC: dict[type[exp.Expression], str] = {
     exp.Add: "jasmine_dadd",
@@ -267,8 +278,9 @@ def _exact_decimals(
             continue
         cmp = exp.Anonymous(this="jasmine_dcmp", expressions=[sides[0].copy(), sides[1].copy()])
         node.replace(type(node)(this=cmp, expression=exp.Literal.number(0)))
-    for number in statement.find_all(exp.NumberToStr, exp.Round):  # decimal or double rounding
-        number.set("exact", _is_decimal(number.this, columns))
+    for number in statement.find_all(exp.NumberToStr, exp.Round, exp.Cast):
+        if not isinstance(number, exp.Cast) or number.to.this in _INTEGER_CASTS + _TEXT_CASTS:
+            number.set("exact", _is_decimal(number.this, columns))  # decimal or double rounding
     decided = [  # on the tree as written
         (n, _exact_function(n, columns)) for n in statement.walk() if isinstance(n, exp.Expression)
     ]
@@ -609,12 +621,38 @@ def _function(node: exp.Expression) -> exp.Expression:
         return _call("jasmine_unix_timestamp", *([node.this] if node.this else []))
     if isinstance(node, (exp.StrToDate, exp.StrToTime)):
         return _call("jasmine_str_to_date", node.this, node.args["format"])
-    if isinstance(node, exp.Cast) and node.to.this in (
-        exp.DataType.Type.BIGINT,
-        exp.DataType.Type.UBIGINT,
-    ):  # CAST(3.7 AS SIGNED) is 4 on MySQL; UNSIGNED wraps negatives around 2^64
+    if isinstance(node, exp.Cast) and node.to.this in _INTEGER_CASTS:  # sqlite_numbers
         unsigned = node.to.this == exp.DataType.Type.UBIGINT
-        return _call("jasmine_integer", node.this, exp.Literal.number(int(unsigned)))
+        exact = node.args.get("exact")
+        if exact is None:
+            exact = _is_decimal(node.this, frozenset())
+        flags = [exp.Literal.number(int(unsigned)), exp.Literal.number(int(bool(exact)))]
+        return _call("jasmine_cast_integer", node.this, *flags)
+    if type(node) in _BIT_OPERATORS:  # unsigned 64-bit, as MySQL (SQLite: signed, no ^)
+        operator = exp.Literal.string(_BIT_OPERATORS[type(node)])
+        return _call("jasmine_bitop", operator, node.this, node.expression)
+    if isinstance(node, exp.BitwiseNot):
+        return _call("jasmine_bitnot", node.this)
+    if isinstance(node, exp.BitwiseCount):
+        return _call("jasmine_bitcount", node.this)
+    if isinstance(node, exp.Cast) and node.to.this in _TEXT_CASTS:
+        literal = node.this
+        if isinstance(literal, exp.Literal) and not literal.is_string and node.args.get("exact"):
+            return exp.Literal.string(literal.this)  # CAST(1.50 AS CHAR) is '1.50'
+        if not node.args.get("exact"):
+            return _call("jasmine_char", node.this)  # a double as MySQL writes it
+    if isinstance(node, exp.Xor) and node.expression is not None:  # nor XOR
+        return _call("jasmine_xor", node.this, node.expression)
+    if isinstance(node, exp.Substring) or (
+        isinstance(node, exp.Anonymous) and node.name.upper() == "MID"
+    ):
+        return _substring(node)
+    if isinstance(node, exp.Limit):  # LIMIT 18446744073709551615: MySQL's "all rows"
+        count = node.expression
+        text = count.this if isinstance(count, exp.Literal) else ""
+        if isinstance(text, str) and text.isdigit() and int(text) >= 2**63:
+            node.set("expression", exp.Literal.number(2**63 - 1))
+        return node
     if isinstance(node, _COMPARISONS):  # '10' = 10: MySQL compares as numbers
         left, right = node.this, node.expression
         for text, number in ((left, right), (right, left)):
@@ -684,7 +722,12 @@ def _function(node: exp.Expression) -> exp.Expression:
     if isinstance(node, (exp.Concat, exp.ConcatWs)):
         for arg in node.expressions:  # CONCAT(1.50) is '1.50' on MySQL, as written
             if isinstance(arg, exp.Literal) and not arg.is_string:
-                arg.replace(exp.Literal.string(arg.this))
+                text = arg.this  # a double (1.0e0) as MySQL writes it: '1'
+                text = double_text(float(text)) if "e" in text.lower() else text
+                arg.replace(exp.Literal.string(text))
+            elif isinstance(arg, (exp.Binary, exp.Unary)) and not isinstance(arg, exp.Paren):
+                # || binds tighter than * in SQLite; a double is written as MySQL writes it
+                arg.replace(exp.Anonymous(this="jasmine_char", expressions=[arg.copy()]))
         return node
     if isinstance(node, exp.Count) and isinstance(node.this, exp.Distinct):
         args = node.this.expressions
@@ -944,6 +987,23 @@ def _json_call(name: str, args: list[exp.Expression]) -> exp.Expression | None:
         new.meta[_JSON_ORIGIN] = origin
     new.meta["jasmine_json_consumer"] = name != "JSON_QUOTE"
     return new
+
+
+def _substring(node: exp.Expression) -> exp.Expression:
+    """SUBSTRING/SUBSTR/MID: SQLite's substr where it agrees (a positive literal start and no
+    negative literal length), else `jasmine_substring` (position 0 or a negative length is
+    '' on MySQL)."""
+    if isinstance(node, exp.Anonymous):
+        value, start, *rest = node.expressions
+        length = rest[0] if rest else None
+    else:
+        value, start, length = node.this, node.args.get("start"), node.args.get("length")
+    if start is None:
+        return node
+    native = isinstance(start, exp.Literal) and start.is_int and int(start.this) > 0
+    native = native and (length is None or (isinstance(length, exp.Literal) and length.is_int))
+    args = [value, start, *([length] if length is not None else [])]
+    return _call("substr" if native else "jasmine_substring", *args)
 
 
 def _ordered_group_concat(node: exp.GroupConcat) -> exp.Expression:

@@ -634,3 +634,22 @@ SELECT v, COUNT(*) FROM t GROUP BY v ORDER BY v;
 -- > (4, 143)
 -- > (5, 143)
 -- > (6, 143)
+
+-- case: limit_all_rows
+-- note: LIMIT 18446744073709551615 is MySQL's documented way of asking for all the rows after
+-- note: an offset
+CREATE TABLE t (id INT PRIMARY KEY);
+INSERT INTO t VALUES (1), (2), (3);
+SELECT id FROM t ORDER BY id LIMIT 1, 18446744073709551615;
+-- expect
+-- > names: ["id"]
+-- > types: ["LONG"]
+-- > rows: 2
+-- > (2,)
+-- > (3,)
+SELECT id FROM t ORDER BY id DESC LIMIT 18446744073709551615 OFFSET 2;
+-- expect
+-- > names: ["id"]
+-- > types: ["LONG"]
+-- > rows: 1
+-- > (1,)
