@@ -760,6 +760,8 @@ class EmbeddedSession(Ddl):
         self.user_types[name] = result_types.variable_type(kind)
 
     def _set_variable(self, name: str, value: Any, expression: exp.Expression) -> None:
+        if name == "sql_mode":
+            translate.check_sql_mode(value)
         if name == "autocommit":
             on = _truthy(value)
             if on:

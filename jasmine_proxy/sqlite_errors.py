@@ -4,7 +4,8 @@
 statement to MySQL's code, SQLSTATE and message (1146 no such table, 1062 duplicate key, 1048
 NULL, strict mode's 1406/1366/1264/1292 from the named CHECK constraints of `tabledef`, ...).
 Anything it does not recognise is 1105 with SQLite's own message; a syntax error in translated
-SQL means the translation does not support the construct (1235).
+SQL means the translation does not support the construct (1235), and so does a function
+MariaDB has that SQLite lacks (a name MariaDB does not know either is MySQL's 1305).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sqlite3
 from sqlglot import exp
 
 from jasmine_proxy.errors import BackendRejected, JasmineError, UnsupportedStatement
+from jasmine_proxy.mysql_functions import MARIADB_FUNCTIONS, mysql_name, parameter_count
 
 
 def no_such_table(db: str, name: str) -> BackendRejected:
@@ -91,7 +93,11 @@ def sqlite_error(exc: sqlite3.Error, statement: exp.Expression) -> JasmineError:
         name = m.group(1).split(".", 1)[-1]
         return BackendRejected(f"Table '{name}' already exists", 1050, "42S01")
     if m := _NO_FUNCTION.match(message):
-        name = m.group(1) or m.group(2)
+        name = mysql_name(m.group(1) or m.group(2))
+        if m.group(2):
+            return parameter_count(name)
+        if name in MARIADB_FUNCTIONS:  # MySQL has it, SQLite does not
+            return UnsupportedStatement(f"not supported on the embedded backend: function {name}()")
         return BackendRejected(f"FUNCTION {name} does not exist", 1305, "42000")
     if "'finalize' method raised error" in message and statement.find(exp.Subquery):
         return BackendRejected("Subquery returns more than 1 row", 1242, "21000")

@@ -52,6 +52,7 @@ from sqlglot.errors import ParseError, UnsupportedError
 
 from jasmine_proxy import tabledef
 from jasmine_proxy.errors import GrammarError, JasmineError, UnsupportedStatement
+from jasmine_proxy.mysql_functions import mysql_name, parameter_count
 from jasmine_proxy.sqlite_json import double_text
 
 INFORMATION_SCHEMA = "information_schema"
@@ -84,6 +85,25 @@ def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+#: sql_mode flags that change what a statement means in ways the translation does not follow
+#: (ANSI_QUOTES makes "x" a name, PIPES_AS_CONCAT makes || CONCAT, ...); the combinations
+#: ANSI, ORACLE, DB2, MSSQL, POSTGRESQL and MAXDB include some of them
+UNSUPPORTED_SQL_MODES = frozenset({
+    "ANSI_QUOTES", "PIPES_AS_CONCAT", "NO_BACKSLASH_ESCAPES", "IGNORE_SPACE",
+    "HIGH_NOT_PRECEDENCE", "NO_UNSIGNED_SUBTRACTION", "PAD_CHAR_TO_FULL_LENGTH",
+    "EMPTY_STRING_IS_NULL", "SIMULTANEOUS_ASSIGNMENT", "ANSI", "ORACLE", "DB2", "MSSQL",
+    "POSTGRESQL", "MAXDB",
+})  # fmt: skip
+
+
+def check_sql_mode(value: object) -> None:
+    """SET sql_mode: 1235 for a mode the embedded backend would silently not honour."""
+    modes = {m.strip().upper() for m in str(value or "").split(",")}
+    refused = sorted(modes & UNSUPPORTED_SQL_MODES)
+    if refused:
+        raise unsupported(f"sql_mode {','.join(refused)}")
+
+
 def parse(sql: str) -> exp.Expression:
     """Exactly one MySQL statement; a syntax error is MySQL's 1064."""
     text = _normalise_replace(sql)
@@ -91,6 +111,8 @@ def parse(sql: str) -> exp.Expression:
         statements = [s for s in sqlglot.parse(text, read="mysql") if s is not None]
     except ParseError as exc:
         raise GrammarError(_syntax_message(sql, exc)) from None
+    except (AttributeError, TypeError, IndexError, KeyError, ValueError):  # sqlglot's own bug
+        raise GrammarError(syntax_error(sql)) from None
     if len(statements) != 1:
         if not statements:
             raise GrammarError("Query was empty")
@@ -101,7 +123,20 @@ def parse(sql: str) -> exp.Expression:
     statement = cast(exp.Expression, statements[0])
     if isinstance(sql, str) and text is not sql:
         statement.set("alternative", "REPLACE")
+    _check_arguments(statement)
     return statement
+
+
+def _check_arguments(statement: exp.Expression) -> None:
+    """A function call missing an argument sqlglot requires (DAYOFMONTH(), STR_TO_DATE('x')):
+    MySQL's 1582, not a failure of the translation."""
+    for node in statement.find_all(exp.Func):
+        if isinstance(node, exp.Anonymous) or not node.error_messages():
+            continue
+        call: exp.Func = node  # DAYOFMONTH() is DayOfMonth(TsOrDsToDate()): name the outer one
+        while isinstance(call.parent, exp.Func) and len(list(call.parent.iter_expressions())) == 1:
+            call = call.parent
+        raise parameter_count(mysql_name(call.sql_name()))
 
 
 def _normalise_replace(sql: str) -> str:
@@ -166,7 +201,29 @@ def translate(
     `decimal_columns`: names of DECIMAL columns of the tables involved, and of those the wide
     ones (stored as text, `sqlite_decimal`): their arithmetic, comparisons and order are exact.
     """
-    statement = statement.copy()
+    try:
+        return _translate(
+            statement.copy(),
+            database,
+            changed_rows_only,
+            decimal_columns,
+            wide_decimal_columns,
+            datetime_columns,
+        )
+    except (AttributeError, TypeError, IndexError, KeyError, ValueError) as exc:
+        # a construct the rewrites (or sqlglot's SQLite writer) do not expect: refused, never
+        # a traceback (its kind is named for the bug report)
+        raise unsupported(f"{_construct(statement)} ({type(exc).__name__})") from exc
+
+
+def _translate(
+    statement: exp.Expression,
+    database: str | None,
+    changed_rows_only: bool,
+    decimal_columns: frozenset[str],
+    wide_decimal_columns: frozenset[str],
+    datetime_columns: frozenset[str],
+) -> Translation:
     if isinstance(statement, (exp.Query, exp.Insert, exp.Update, exp.Delete, exp.Create)):
         _exact_decimals(statement, decimal_columns, wide_decimal_columns)
     if datetime_columns:
@@ -628,6 +685,17 @@ def _function(node: exp.Expression) -> exp.Expression:
             exact = _is_decimal(node.this, frozenset())
         flags = [exp.Literal.number(int(unsigned)), exp.Literal.number(int(bool(exact)))]
         return _call("jasmine_cast_integer", node.this, *flags)
+    if isinstance(node, exp.Literal) and node.is_string and "\x00" in node.this:
+        # SQLite's statement text cannot hold a NUL: the bytes, read back as text
+        blob = exp.HexString(this=node.this.encode("utf-8").hex())
+        return exp.Cast(this=blob, to=exp.DataType.build("TEXT"))
+    if isinstance(node, exp.National):  # N'x' is 'x' (SQLite: column N AS 'x')
+        return exp.Literal.string(node.this)
+    if isinstance(node, exp.Introducer):  # _utf8mb4'x' is 'x' (SQLite: column _utf8mb4 AS 'x')
+        value: exp.Expression = node.expression
+        if str(node.this).lower() == "_binary" and isinstance(value, exp.Literal):
+            return exp.HexString(this=value.this.encode("utf-8").hex())
+        return value
     if type(node) in _BIT_OPERATORS:  # unsigned 64-bit, as MySQL (SQLite: signed, no ^)
         operator = exp.Literal.string(_BIT_OPERATORS[type(node)])
         return _call("jasmine_bitop", operator, node.this, node.expression)
