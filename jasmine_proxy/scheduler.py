@@ -88,8 +88,8 @@ class Scheduler:
             while True:
                 if trio.current_time() >= next_read:
                     try:
-                        began = now()
-                        rows, interrupted = await trio.to_thread.run_sync(self.read)
+                        began, known = now(), dict(self.known)
+                        rows, interrupted = await trio.to_thread.run_sync(self.read, known)
                         self.apply(rows, began)
                     except Exception:
                         logger.warning("scheduler: cannot read the catalog", exc_info=True)
@@ -108,10 +108,13 @@ class Scheduler:
                 with trio.move_on_after(max(0.0, min(wait, next_read - trio.current_time()))):
                     await self._wake.wait()  # a step ended: plan again at once
 
-    def read(self) -> tuple[list[Materialization], list[Materialization]]:
-        """Read the catalog (alerts and metrics see it too): every row, and the steps to take
-        over. Runs in a worker thread: the rows are applied by `apply`, in the loop."""
-        everything = self.steps.catalog.all()
+    def read(
+        self, known: dict[int, Materialization]
+    ) -> tuple[list[Materialization], list[Materialization]]:
+        """Read the catalog (alerts and metrics see it too): every row (in full only those
+        that changed since `known`), and the steps to take over. Runs in a worker thread: the
+        rows are applied by `apply`, in the loop."""
+        everything = self.steps.catalog.all_since(known)
         self.alerts.observe(everything)
         metrics.observe(everything, now())
         return everything, [m for m, _ in self.steps.catalog.interrupted(dead_here) if m.step]
