@@ -52,7 +52,7 @@ from mysql_mimic.control import LocalControl
 from mysql_mimic.results import ResultColumn, ResultSet
 from mysql_mimic.session import BaseSession
 from mysql_mimic.stream import ConnectionClosed, MysqlStream
-from mysql_mimic.types import Capabilities, ColumnType, ServerStatus
+from mysql_mimic.types import Capabilities, ColumnDefinition, ColumnType, ServerStatus
 from mysql_mimic.variables import SYSTEM_VARIABLES, GlobalVariables, SessionVariables
 
 from jasmine_proxy import protocol
@@ -325,7 +325,8 @@ class EmbeddedConnection(Connection):
         header = [
             packets.make_column_count(capabilities=self.capabilities, column_count=len(rs.columns))
         ]
-        for col, (_, t) in zip(rs.columns, outcome.columns, strict=True):
+        unsigned = _unsigned_columns(rs.columns, outcome.rows) if binary else set()
+        for i, (col, (_, t)) in enumerate(zip(rs.columns, outcome.columns, strict=True)):
             header.append(
                 packets.make_column_definition_41(
                     server_charset=self.server_charset,
@@ -334,6 +335,7 @@ class EmbeddedConnection(Connection):
                     character_set=col.character_set,
                     decimals=t.decimals,
                     column_length=_length(t.code),
+                    flags=ColumnDefinition.UNSIGNED_FLAG if i in unsigned else ColumnDefinition(0),
                 )
             )
         if not self.deprecate_eof():
@@ -341,11 +343,11 @@ class EmbeddedConnection(Connection):
         self.stream.write_many(header)
         if outcome.rows and binary:
             times = [i for i, c in enumerate(rs.columns) if c.type == ColumnType.TIME]
+            rows = outcome.rows
+            if unsigned:  # BIGINT UNSIGNED past 2^63: its 8 bytes, read back unsigned
+                rows = [_wrapped(r, unsigned) for r in rows]
             self.stream.write_many(
-                [
-                    packets.make_binary_resultrow(_binary_values(r, times), rs.columns)
-                    for r in outcome.rows
-                ]
+                [packets.make_binary_resultrow(_binary_values(r, times), rs.columns) for r in rows]
             )
         elif outcome.rows:
             self.stream.write_text_rows(outcome.rows, rs.columns)
@@ -397,6 +399,21 @@ class _NotSupported(JasmineError):
 
     def __init__(self, what: str) -> None:
         super().__init__(f"not supported on the embedded backend: {what}")
+
+
+def _unsigned_columns(columns: list[ResultColumn], rows: list[tuple[Any, ...]]) -> set[int]:
+    """LONGLONG columns holding a value past 2^63 - 1: sent as BIGINT UNSIGNED in the binary
+    protocol (which packs a signed 64-bit integer otherwise, and failed on them)."""
+    longlong = [i for i, c in enumerate(columns) if c.type == ColumnType.LONGLONG]
+    return {i for i in longlong if any(isinstance(r[i], int) and r[i] >= 2**63 for r in rows)}
+
+
+def _wrapped(row: tuple[Any, ...], unsigned: set[int]) -> tuple[Any, ...]:
+    values = list(row)
+    for i in unsigned:
+        if isinstance(values[i], int) and values[i] >= 2**63:
+            values[i] -= 2**64
+    return tuple(values)
 
 
 def _binary_values(row: tuple[Any, ...], times: list[int]) -> tuple[Any, ...]:

@@ -527,6 +527,8 @@ def _cast_type(node: exp.Cast) -> ColumnType | None:
         return TEXT_TYPE
     if name in ("BINARY", "VARBINARY", "BLOB"):
         return ColumnType(VAR_STRING, binary=True)
+    if name in ("TIMESTAMPTZ", "TIMESTAMP", "TIMESTAMPLTZ"):  # TIMESTAMP'...' is a DATETIME
+        return ColumnType(DATETIME)
     return _from_datatype(to)
 
 

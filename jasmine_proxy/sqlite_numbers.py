@@ -8,7 +8,8 @@ clamped to 0..38. The locale's decimal point, thousands separator and grouping a
 (`sql_locale.cc`, checked against the server); an unknown or NULL locale is en_US.
 
 ROUND of a double is MariaDB's (`round_double`, half to even on the binary value times
-10^d), HEX of a number is that of its 64-bit integer (`mysql_hex`).
+10^d), HEX of a number is that of its 64-bit integer (`mysql_hex`); CAST AS SIGNED/UNSIGNED, the
+bit operators and CAST AS TIME (`to_time`) are MariaDB's too.
 
 `CONV(n, from, to)` reads the text of `n` in base |from| (as an unsigned 64-bit number, or a
 signed one when `from` is negative; a prefix of valid digits, saturating on overflow) and
@@ -416,7 +417,44 @@ def cast_integer(value: Value, unsigned: Value, exact_value: Value) -> int | str
     return _bigint(n if unsigned or n < 2**63 else n - 2**64)
 
 
+_TIME = re.compile(
+    r"\s*(-)?(?:\d{4}-\d\d?-\d\d?(?:[ T]|$))?(?:(\d+):(\d\d?)(?::(\d\d?)(\.\d+)?)?)?\s*$"
+)
+_MAX_TIME = 838 * 3600 + 59 * 60 + 59
+
+
+def to_time(value: Value) -> str | None:
+    """CAST(x AS TIME) / TIME'x' / TIME(x): MySQL's TIME, -838:59:59..838:59:59 (hours past
+    24 included, which SQLite's time() makes NULL); a number is [H]HMMSS."""
+    if value is None:
+        return None
+    if isinstance(value, (int, float)):
+        negative, whole = value < 0, abs(int(value))
+        hours, rest = divmod(whole, 10000)
+        minutes, seconds = divmod(rest, 100)
+        fraction = ""
+    else:
+        m = _TIME.match(_text(value))
+        if m is None:
+            return None
+        if m.group(2) is None and not re.match(r"\s*\d{4}-", _text(value)):
+            return None
+        negative = bool(m.group(1))
+        hours, minutes = int(m.group(2) or 0), int(m.group(3) or 0)
+        seconds, fraction = int(m.group(4) or 0), (m.group(5) or "").rstrip("0")
+        fraction = "" if fraction == "." else fraction
+    if minutes > 59 or seconds > 59:
+        return None
+    total = min(hours * 3600 + minutes * 60 + seconds, _MAX_TIME)
+    if total == _MAX_TIME:
+        fraction = ""
+    h, rest = divmod(total, 3600)
+    sign = "-" if negative and (total or fraction) else ""
+    return f"{sign}{h:02d}:{rest // 60:02d}:{rest % 60:02d}{fraction}"
+
+
 SCALARS: list[tuple[str, int, Callable[..., Value]]] = [
+    ("jasmine_time", 1, to_time),
     ("jasmine_bitop", 3, bit_operation),
     ("jasmine_bitnot", 1, bit_not),
     ("jasmine_bitcount", 1, bit_count),

@@ -3,6 +3,7 @@ with their literals as parameters, `?` placeholders, values as MySQL literals.""
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -11,6 +12,8 @@ from typing import Any
 import sqlglot
 from sqlglot import exp
 from sqlglot.tokens import TokenType
+
+from jasmine_proxy.errors import UnsupportedStatement
 
 
 def projection_names(statement: exp.Expression, sql: str) -> list[str] | None:
@@ -139,12 +142,32 @@ def split_placeholders(sql: str) -> list[str]:
     return parts
 
 
+def _time_text(value: timedelta) -> str:
+    """A timedelta as MySQL's TIME text: [-]H:MM:SS[.ffffff]."""
+    micros = abs(value) // timedelta(microseconds=1)
+    seconds, fraction = divmod(micros, 1_000_000)
+    minutes, second = divmod(seconds, 60)
+    hours, minute = divmod(minutes, 60)
+    text = f"{'-' if value < timedelta(0) else ''}{hours:02d}:{minute:02d}:{second:02d}"
+    return text + (f".{fraction:06d}" if fraction else "")
+
+
 def sql_literal(value: Any) -> str:
     """A value as a MySQL literal (strings escaped for MySQL's default sql_mode)."""
     if value is None:
         return "NULL"
+    if isinstance(value, float) and not math.isfinite(value):
+        raise UnsupportedStatement(
+            f"not supported on the embedded backend: a {value} parameter (MySQL has no such double)"
+        )
     if isinstance(value, (int, float, Decimal)):
         return str(value)
+    if isinstance(value, datetime):  # typed, so the result column is a DATETIME, not text
+        return f"TIMESTAMP'{value.isoformat(sep=' ')}'"
+    if isinstance(value, date):
+        return f"DATE'{value.isoformat()}'"
+    if isinstance(value, timedelta):
+        return f"TIME'{_time_text(value)}'"
     if isinstance(value, bytes):
         return f"x'{value.hex()}'" if value else "''"
     if isinstance(value, (datetime, date, time, timedelta)):

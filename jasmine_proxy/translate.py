@@ -244,6 +244,10 @@ def _translate(
 
 
 _INTEGER_CASTS = (exp.DataType.Type.BIGINT, exp.DataType.Type.UBIGINT)
+_DATETIME_CASTS = (exp.DataType.Type.DATETIME, exp.DataType.Type.DATE)
+_CANONICAL_TIME = re.compile(r"\d{4}-\d\d-\d\d(?: \d\d:\d\d:\d\d(?:\.\d{1,6})?)?")
+_TIMESTAMP_CASTS = (exp.DataType.Type.TIMESTAMPTZ, exp.DataType.Type.TIMESTAMP,
+                    exp.DataType.Type.TIMESTAMPLTZ)  # fmt: skip
 _TEXT_CASTS = (exp.DataType.Type.CHAR, exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT,
                exp.DataType.Type.NCHAR)  # fmt: skip
 _BIT_OPERATORS: dict[type[exp.Expression], str] = {
@@ -703,6 +707,17 @@ def _function(node: exp.Expression) -> exp.Expression:
         return _call("jasmine_bitnot", node.this)
     if isinstance(node, exp.BitwiseCount):
         return _call("jasmine_bitcount", node.this)
+    if isinstance(node, exp.Cast) and node.to.this in _TIMESTAMP_CASTS + _DATETIME_CASTS:
+        literal = node.this  # TIMESTAMP'2024-01-02 03:04:05.6': kept as written (SQLite's
+        if isinstance(literal, exp.Literal) and _CANONICAL_TIME.fullmatch(literal.name):
+            return literal  # datetime() would drop the fraction; the type says DATETIME)
+        if node.to.this in _TIMESTAMP_CASTS:
+            node.set("to", exp.DataType.build("DATETIME"))
+        return node
+    if (isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.TIME) or (
+        isinstance(node, exp.Time) and node.this is not None
+    ):
+        return _call("jasmine_time", node.this)  # TIME'25:00:01' (SQLite's time(): NULL)
     if isinstance(node, exp.Cast) and node.to.this in _TEXT_CASTS:
         literal = node.this
         if isinstance(literal, exp.Literal) and not literal.is_string and node.args.get("exact"):

@@ -11,10 +11,14 @@ cases, with MariaDB's recorded answers.
 
 from __future__ import annotations
 
+import datetime
+import decimal
 import subprocess
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
+import mysql.connector
 import pymysql
 import pytest
 
@@ -156,3 +160,36 @@ def test_mariadb_cli_goes_on_after_refusals(
     assert NOT_SUPPORTED in out.stderr
     assert "ERROR 1582" in out.stderr, out.stderr
     assert out.stdout.split() == ["x", "6", "f", "1.234,5", "n", "2"], out.stdout
+
+
+def test_prepared_statements_with_odd_types(
+    server: Proxy, conn: pymysql.connections.Connection
+) -> None:
+    """The binary protocol (mysql-connector's prepared statements): BIGINT UNSIGNED past 2^63
+    (the server's encoder failed and the connection was lost), temporal parameters (typed
+    as MariaDB types them), a NaN (refused: MySQL has no such double)."""
+    database = rows(conn, "SELECT DATABASE()")[0][0]
+    c = mysql.connector.connect(
+        host="127.0.0.1", port=server.port, user="root", database=database, autocommit=True
+    )
+    try:
+        cur = c.cursor(prepared=True)
+        when = datetime.datetime(2024, 1, 2, 3, 4, 5, 600000)
+        cases: list[tuple[str, tuple[Any, ...], object]] = [
+            ("SELECT ?", (2**64 - 1,), 2**64 - 1),
+            ("SELECT CAST(? AS UNSIGNED)", (-1,), 2**64 - 1),
+            ("SELECT ?", (when,), when),
+            ("SELECT ?", (datetime.date(2024, 1, 2),), datetime.date(2024, 1, 2)),
+            ("SELECT ?", (decimal.Decimal("1.50"),), decimal.Decimal("1.50")),
+            ("SELECT id FROM t WHERE id = ?", ("1",), 1),
+        ]
+        for sql, args, expected in cases:
+            cur.execute(sql, args)
+            assert cur.fetchall() == [(expected,)], sql
+        with pytest.raises(mysql.connector.Error) as err:
+            cur.execute("SELECT ?", (float("nan"),))
+        assert err.value.errno == 1235
+        cur.execute("SELECT COUNT(*) FROM t")
+        assert cur.fetchall() == [(2,)]
+    finally:
+        c.close()

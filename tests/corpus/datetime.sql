@@ -294,3 +294,28 @@ SELECT STR_TO_DATE('05/03/2024', '%d/%m/%Y'), STR_TO_DATE('2024-03-05 14:07:09',
 -- > types: ["DATE", "DATETIME"]
 -- > rows: 1
 -- > (datetime.date(2024, 3, 5), datetime.datetime(2024, 3, 5, 14, 7, 9))
+
+-- case: temporal_literals
+-- note: TIMESTAMP'...' is a DATETIME (SQLite read the CAST as a number: 2024), TIME'...' goes
+-- note: past 24 hours (SQLite's time() is NULL there), TIME() of a date is midnight
+SELECT TIMESTAMP'2024-01-02 03:04:05.600000', DATE'2024-01-02', TIME'25:00:01', TIME'-01:00:00', TIMESTAMP'2024-01-02 03:04:05';
+-- expect
+-- > names: ["TIMESTAMP'2024-01-02 03:04:05.600000'", "DATE'2024-01-02'", "TIME'25:00:01'", "TIME'-01:00:00'", "TIMESTAMP'2024-01-02 03:04:05'"]
+-- > types: ["DATETIME", "DATE", "TIME", "TIME", "DATETIME"]
+-- > rows: 1
+-- > (datetime.datetime(2024, 1, 2, 3, 4, 5, 600000), datetime.date(2024, 1, 2), datetime.timedelta(days=1, seconds=3601), datetime.timedelta(days=-1, seconds=82800), datetime.datetime(2024, 1, 2, 3, 4, 5))
+SELECT DATE'2024-01-02' + INTERVAL 1 DAY, TIME('2024-01-01 10:11:12'), CAST('838:59:59' AS TIME), CAST(123456 AS TIME), TIME('x');
+-- expect
+-- > names: ["DATE'2024-01-02' + INTERVAL 1 DAY", "TIME('2024-01-01 10:11:12')", "CAST('838:59:59' AS TIME)", "CAST(123456 AS TIME)", "TIME('x')"]
+-- > types: ["DATE", "TIME", "TIME", "TIME", "TIME"]
+-- > rows: 1
+-- > (datetime.date(2024, 1, 3), datetime.timedelta(seconds=36672), datetime.timedelta(days=34, seconds=82799), datetime.timedelta(seconds=45296), None)
+CREATE TABLE t (id INT PRIMARY KEY, d DATE, dt DATETIME);
+INSERT INTO t VALUES (1, '2024-02-29', '2024-02-29 10:11:12'), (2, NULL, NULL);
+SELECT id, CAST(d AS DATETIME), CAST(dt AS DATE), TIME(d), TIME(dt), CAST(dt AS TIME) FROM t ORDER BY id;
+-- expect
+-- > names: ["id", "CAST(d AS DATETIME)", "CAST(dt AS DATE)", "TIME(d)", "TIME(dt)", "CAST(dt AS TIME)"]
+-- > types: ["LONG", "DATETIME", "DATE", "TIME", "TIME", "TIME"]
+-- > rows: 2
+-- > (1, datetime.datetime(2024, 2, 29, 0, 0), datetime.date(2024, 2, 29), datetime.timedelta(0), datetime.timedelta(seconds=36672), datetime.timedelta(seconds=36672))
+-- > (2, None, None, None, None, None)
