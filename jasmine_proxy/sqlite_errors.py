@@ -34,8 +34,9 @@ _CHECK_MESSAGES = {
     1366: "Incorrect value for column '{}' at row 1",
     1264: "Out of range value for column '{}' at row 1",
     1292: "Incorrect datetime value for column '{}' at row 1",
+    1265: "Data truncated for column '{}' at row 1",
 }
-_CHECK_STATES = {1406: "22001", 1366: "22007", 1264: "22003", 1292: "22007"}
+_CHECK_STATES = {1406: "22001", 1366: "22007", 1264: "22003", 1292: "22007", 1265: "01000"}
 _NO_COLUMN_NAMED = re.compile(r"has no column named (.+)$")
 _COUNT = re.compile(r"has \d+ columns but \d+ values were supplied|\d+ values for \d+ columns")
 _AMBIGUOUS = re.compile(r"ambiguous column name: (.+)")

@@ -440,6 +440,11 @@ def _checks(c: Column) -> list[str]:
         check(1264, f"abs({q}) < 1e{p - s}")
     elif base in ("date", "datetime", "timestamp"):
         check(1292, f"jasmine_valid_date({q})")
+    elif base == "enum" and "(" in c.type:  # strict mode refuses a value not in the list
+        members = c.type[c.type.index("(") : c.type.rindex(")") + 1]
+        check(1265, f"{q} IN {members}")
+    elif base == "year":
+        check(1264, f"{q} = 0 OR {q} BETWEEN 1901 AND 2155")
     return out
 
 

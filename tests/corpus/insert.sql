@@ -347,3 +347,30 @@ SELECT d FROM t;
 -- > (Decimal('1.00'),)
 -- > (Decimal('-1.01'),)
 -- > (Decimal('2.50'),)
+
+-- case: enum_and_year_strict
+-- note: strict mode refuses an ENUM value not in the list (1265) and a YEAR outside
+-- note: 1901..2155 (1264); the embedded default stored both
+CREATE TABLE t (id INT PRIMARY KEY, e ENUM('a','b','it''s') NOT NULL DEFAULT 'a', y YEAR);
+INSERT INTO t VALUES (1, 'b', 2024), (2, 'it''s', 0);
+INSERT INTO t VALUES (3, 'z', NULL);
+-- expect: affected
+-- > error: 1265
+INSERT INTO t VALUES (4, 'a', 1800);
+-- expect: affected
+-- > error: 1264
+INSERT INTO t VALUES (5, 'a', 2156);
+-- expect: affected
+-- > error: 1264
+INSERT INTO t (id, y) VALUES (6, 1901);
+UPDATE t SET e = 'q' WHERE id = 1;
+-- expect: affected
+-- > error: 1265
+SELECT * FROM t ORDER BY id;
+-- expect
+-- > names: ["id", "e", "y"]
+-- > types: ["LONG", "STRING", "YEAR"]
+-- > rows: 3
+-- > (1, 'b', 2024)
+-- > (2, "it's", 0)
+-- > (6, 'a', 1901)
