@@ -122,11 +122,10 @@ def play(
     held: Any,
     read: Callable[[str], list[tuple[Any, ...]]],
     rounds: int = ROUNDS,
-    hold: float = 0.0,
     embedded: bool = False,
 ) -> None:
     """The rounds on a fresh database: `conn` through the proxy, `main` (autocommit) and `held`
-    (a transaction kept open across a refresh, `hold` seconds before it) for the writes,
+    (a transaction kept open across a refresh) for the writes,
     `read(sql)` for sorted rows (each may be a connection to another server of a cluster).
     `embedded`: the refresh waits for the held transaction (one writer at a time)."""
     seed = int(os.environ.get("JASMINE_DIFF_SEED", random.randrange(1 << 30)))
@@ -161,7 +160,6 @@ def play(
             run(held, "BEGIN")
             customers, done = writes(rng, held, customers, top)
             history.append(["-- held open across the refresh:", *done])
-            time.sleep(hold)
         if late and embedded:  # the refresh waits for the writer that holds the lock
             refresh = threading.Thread(target=run, args=(conn, "REFRESH MATERIALIZATION m"))
             refresh.start()
