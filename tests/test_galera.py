@@ -59,13 +59,13 @@ DIFF_ROUNDS = int(os.environ.get("JASMINE_GALERA_DIFF_ROUNDS", str(ROUNDS)))
 
 
 def client(
-    port: int, database: str | None = None, sync: int = 15
+    port: int, database: str | None = None, sync: int = 15, timeout: float = 120
 ) -> pymysql.connections.Connection:
     """A client of a node or proxy in autocommit; with `sync` 15, every statement first waits
     until the node has applied what the cluster committed before it (wsrep_sync_wait)."""
     conn = pymysql.connect(
         host="127.0.0.1", port=port, user="root", database=database, autocommit=True,
-        read_timeout=120,
+        read_timeout=timeout, write_timeout=timeout,
     )  # fmt: skip
     with conn.cursor() as cur:
         cur.execute(f"SET SESSION wsrep_sync_wait = {int(sync)}")
@@ -163,10 +163,11 @@ def proxies(cluster: GaleraCluster) -> Iterator[list[Proxy]]:
 def database(cluster: GaleraCluster) -> Iterator[str]:
     """A fresh database on the cluster, dropped afterwards with what the catalog says of it."""
     name = f"jg_{uuid.uuid4().hex[:10]}"
-    with client(cluster.nodes[0].port) as conn:
+    # short timeouts: a cluster a test left stalled fails the next ones fast
+    with client(cluster.nodes[0].port, timeout=30) as conn:
         q(conn, f"CREATE DATABASE `{name}`")
     yield name
-    with client(cluster.nodes[0].port) as conn:
+    with client(cluster.nodes[0].port, timeout=30) as conn:
         q(conn, f"DROP DATABASE IF EXISTS `{name}`")
         if q(conn, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = "
                    "'jasmine' AND TABLE_NAME = 'materializations'")[0][0]:  # fmt: skip
