@@ -34,7 +34,7 @@ from typing import Any
 import pymysql
 from sqlalchemy.engine import Connection
 
-from jasmine_proxy.backends import StepContext
+from jasmine_proxy.backends import HIDDEN_KEY, StepContext
 from jasmine_proxy.backends.mysql_incremental import (
     BATCH,
     CATALOG_UPDATE,
@@ -234,7 +234,8 @@ def build(
         (op.target.schema, op.target.name, *op.key),
     )[0][0]
     kind = "UNIQUE KEY `_jasmine_key`" if nullable else "PRIMARY KEY"
-    run.cur.execute(f"ALTER TABLE {op.target.sql()} ADD {kind} ({key})")
+    hidden = f", ADD COLUMN {HIDDEN_KEY}" if nullable else ""  # a UNIQUE key is not one
+    run.cur.execute(f"ALTER TABLE {op.target.sql()} ADD {kind} ({key}){hidden}")
     run.cur.execute(LATE_TABLE.format(late=op.late.sql()))
     watermarks = _new_watermarks(context, op.watermarks, reads, oldest, fresh=True)
     width = len(run.columns(op.target))
