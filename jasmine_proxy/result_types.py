@@ -28,6 +28,7 @@ from sqlglot.optimizer.qualify import qualify
 from sqlglot.schema import MappingSchema
 
 from jasmine_proxy.errors import BackendRejected
+from jasmine_proxy.mysql_functions import mysql_name
 from jasmine_proxy.sqlite_db import exact, parse_datetime
 from jasmine_proxy.sqlite_json import double_text
 from jasmine_proxy.translate import interval_first, json_function_name
@@ -250,7 +251,19 @@ _LONG_NAMES = {"FIELD", "YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND", "DAY
 _LONGLONG_NAMES = {"UNIX_TIMESTAMP", "LAST_INSERT_ID", "TIMESTAMPDIFF",
                    "FOUND_ROWS", "ROW_COUNT"}  # fmt: skip
 #: functions whose result is text even when every row is NULL (typed from values otherwise)
-_TEXT_NAMES = {"CONV"}
+_TEXT_NAMES = {"CONV", "ELT", "REGEXP_SUBSTR", "BIN", "OCT", "TO_BASE64"}
+#: sqlite_functions' results, as MariaDB types them
+_FUNCTION_TYPES = {
+    "REGEXP_REPLACE": ColumnType(LONG_BLOB),
+    "UNHEX": ColumnType(VAR_STRING, binary=True),
+    "FROM_BASE64": ColumnType(VAR_STRING, binary=True),
+    **dict.fromkeys(("STRCMP", "REGEXP_INSTR", "ORD", "OCTET_LENGTH", "MICROSECOND"),
+                    ColumnType(LONG)),
+    **dict.fromkeys(("BIT_LENGTH", "TIME_TO_SEC"), ColumnType(LONGLONG)),
+    "COT": ColumnType(DOUBLE, 31),
+    "SEC_TO_TIME": ColumnType(TIME),
+    "MAKEDATE": ColumnType(DATE),
+}  # fmt: skip
 _DATETIME_NAMES = {"NOW", "SYSDATE", "LOCALTIME", "LOCALTIMESTAMP", "UTC_TIMESTAMP"}
 _BIT_OPERATIONS = (exp.BitwiseXor, exp.BitwiseAnd, exp.BitwiseOr, exp.BitwiseNot,
                    exp.BitwiseLeftShift, exp.BitwiseRightShift)  # fmt: skip
@@ -451,6 +464,12 @@ def mysql_type(node: exp.Expression) -> ColumnType | None:
     json_name = json_function_name(node)
     if json_name is not None:
         return _json_type(json_name, node)
+    if isinstance(node, exp.Func) and not isinstance(node, exp.Anonymous):
+        named = mysql_name(node.sql_name())  # sqlglot's classes of sqlite_functions' names
+        if named in _TEXT_NAMES:
+            return TEXT_TYPE
+        if named in _FUNCTION_TYPES:
+            return _FUNCTION_TYPES[named]
     if isinstance(node, exp.Anonymous):
         name = node.name.upper()
         if name in _LONG_NAMES or name == "CONNECTION_ID":
@@ -461,6 +480,8 @@ def mysql_type(node: exp.Expression) -> ColumnType | None:
             return ColumnType(DATETIME)
         if name in _TEXT_NAMES:
             return TEXT_TYPE
+        if name in _FUNCTION_TYPES:
+            return _FUNCTION_TYPES[name]
         if name in ("CURDATE",):
             return ColumnType(DATE)
         if name in ("CURTIME",):

@@ -31,7 +31,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from jasmine_proxy import sqlite_decimal, sqlite_json, sqlite_numbers
+from jasmine_proxy import sqlite_decimal, sqlite_functions, sqlite_json, sqlite_numbers
 from jasmine_proxy.sqlite_decimal import exact, to_number
 
 #: Milliseconds a writer waits for another writer's transaction before "database is locked".
@@ -72,6 +72,7 @@ def register_functions(conn: sqlite3.Connection) -> None:
         *sqlite_decimal.SCALARS,
         *sqlite_numbers.SCALARS,
         *sqlite_json.SCALARS,
+        *sqlite_functions.SCALARS,
     ]:
         conn.create_function(name, nargs, func, deterministic=True)
     for name, aggregate in sqlite_decimal.AGGREGATES:

@@ -391,6 +391,49 @@ SELECT 1;
 -- > rows: 1
 -- > (1,)
 
+-- case: more_string_functions
+-- note: MariaDB functions SQLite lacks (sqlite_functions.py)
+SELECT ELT(2, 'a', 'b'), ELT(0, 'a'), ELT(1.6, 'a', 'b'), STRCMP('a', 'B'), STRCMP('b', 'a'), STRCMP(NULL, 'a'), STRCMP('ß', 'ss'), STRCMP('ä', 'A');
+-- expect
+-- > names: ["ELT(2, 'a', 'b')", "ELT(0, 'a')", "ELT(1.6, 'a', 'b')", "STRCMP('a', 'B')", "STRCMP('b', 'a')", "STRCMP(NULL, 'a')", "STRCMP('ß', 'ss')", "STRCMP('ä', 'A')"]
+-- > types: ["VAR_STRING", "VAR_STRING", "VAR_STRING", "LONG", "LONG", "LONG", "LONG", "LONG"]
+-- > rows: 1
+-- > ('b', None, 'b', -1, 1, None, -1, 0)
+SELECT REGEXP_REPLACE('abc123', '[0-9]', 'X'), REGEXP_REPLACE('ABC', 'b', 'x'), REGEXP_SUBSTR('abc', '[0-9]+'), REGEXP_SUBSTR('abc12', '[0-9]+'), REGEXP_INSTR('abc', 'z'), REGEXP_INSTR('abc123', '[0-9]'), REGEXP_REPLACE('abc', '(b)', '[\\1]');
+-- expect
+-- > names: ["REGEXP_REPLACE('abc123', '[0-9]', 'X')", "REGEXP_REPLACE('ABC', 'b', 'x')", "REGEXP_SUBSTR('abc', '[0-9]+')", "REGEXP_SUBSTR('abc12', '[0-9]+')", "REGEXP_INSTR('abc', 'z')", "REGEXP_INSTR('abc123', '[0-9]')", "REGEXP_REPLACE('abc', '(b)', '[\\\\1]')"]
+-- > types: ["LONG_BLOB", "LONG_BLOB", "VAR_STRING", "VAR_STRING", "LONG", "LONG", "LONG_BLOB"]
+-- > rows: 1
+-- > ('abcXXX', 'AxC', '', '12', 0, 4, 'a[b]c')
+SELECT BIN(10), BIN(-1), OCT(10), UNHEX('4142'), UNHEX('zz'), ORD('é'), ORD('A'), ORD(''), COT(1);
+-- expect
+-- > names: ["BIN(10)", "BIN(-1)", "OCT(10)", "UNHEX('4142')", "UNHEX('zz')", "ORD('é')", "ORD('A')", "ORD('')", "COT(1)"]
+-- > types: ["VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "LONG", "LONG", "LONG", "DOUBLE"]
+-- > rows: 1
+-- > ('1010', '1111111111111111111111111111111111111111111111111111111111111111', '12', b'AB', None, 50089, 65, 0, 0.6420926159343306)
+SELECT TO_BASE64('abc'), TO_BASE64(REPEAT('a', 60)), FROM_BASE64('YWJj'), FROM_BASE64('!!'), OCTET_LENGTH('é'), BIT_LENGTH('é');
+-- expect
+-- > names: ["TO_BASE64('abc')", "TO_BASE64(REPEAT('a', 60))", "FROM_BASE64('YWJj')", "FROM_BASE64('!!')", "OCTET_LENGTH('é')", "BIT_LENGTH('é')"]
+-- > types: ["VAR_STRING", "VAR_STRING", "VAR_STRING", "VAR_STRING", "LONG", "LONGLONG"]
+-- > rows: 1
+-- > ('YWJj', 'YWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFh\nYWFh', b'abc', None, 2, 16)
+SELECT TIME_TO_SEC('01:01:01'), SEC_TO_TIME(3661), SEC_TO_TIME(-1.5), SEC_TO_TIME(4000000), MICROSECOND('10:00:00.123456'), MAKEDATE(2024, 60), MAKEDATE(2024, 0);
+-- expect
+-- > names: ["TIME_TO_SEC('01:01:01')", "SEC_TO_TIME(3661)", "SEC_TO_TIME(-1.5)", "SEC_TO_TIME(4000000)", "MICROSECOND('10:00:00.123456')", "MAKEDATE(2024, 60)", "MAKEDATE(2024, 0)"]
+-- > types: ["LONGLONG", "TIME", "TIME", "TIME", "LONG", "DATE", "DATE"]
+-- > rows: 1
+-- > (3661, datetime.timedelta(seconds=3661), datetime.timedelta(days=-1, seconds=86398, microseconds=500000), datetime.timedelta(days=34, seconds=82799), 123456, datetime.date(2024, 2, 29), None)
+CREATE TABLE t (id INT PRIMARY KEY, s VARCHAR(20));
+INSERT INTO t VALUES (1, 'Hello World'), (2, NULL), (3, 'ÄÖü');
+SELECT id, ELT(id, 'x', 'y', 'z'), STRCMP(s, 'hello world'), REGEXP_REPLACE(s, 'o', '0'), REGEXP_INSTR(s, 'W'), ORD(s), TO_BASE64(s), OCTET_LENGTH(s) FROM t ORDER BY id;
+-- expect
+-- > names: ["id", "ELT(id, 'x', 'y', 'z')", "STRCMP(s, 'hello world')", "REGEXP_REPLACE(s, 'o', '0')", "REGEXP_INSTR(s, 'W')", "ORD(s)", "TO_BASE64(s)", "OCTET_LENGTH(s)"]
+-- > types: ["LONG", "VAR_STRING", "LONG", "LONG_BLOB", "LONG", "LONG", "VAR_STRING", "LONG"]
+-- > rows: 3
+-- > (1, 'x', 0, 'Hell0 W0rld', 7, 72, 'SGVsbG8gV29ybGQ=', 11)
+-- > (2, 'y', None, None, None, None, None, None)
+-- > (3, 'z', -1, 'ÄÖü', 0, 50052, 'w4TDlsO8', 6)
+
 -- case: cast_and_convert
 SELECT CAST('42' AS SIGNED), CAST(-1 AS UNSIGNED), CAST(3.7 AS SIGNED), CAST('1.50' AS DECIMAL(10,2)), CAST(12 AS CHAR);
 -- expect
