@@ -22,7 +22,8 @@ what Galera needs:
 it); `rejoin(i)` starts it again on the same ports and datadir (it rejoins with a state transfer)
 and waits until all are Synced. `stop()` stops exactly the processes it started: each node was
 started in a session of its own, so its pid is its process group's id, and what is left of that
-group (a state-transfer script's rsync) is killed after the server. The session fixture
+group whose command line names the node's directory (a state-transfer script's rsync) is killed
+after the server. The session fixture
 `galera_cluster` stops the cluster however the tests end; import it as::
 
     from tests.galera import galera_cluster_fixture  # noqa: F401
@@ -33,7 +34,6 @@ the three, about 0.5 GB of memory for them.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import pwd
 import signal
@@ -186,13 +186,29 @@ class GaleraNode(PrivateMariaDB):
             return
         proc.kill()
         proc.wait(self.stop_timeout)
-        for pid in self.pids:
-            _kill_group(pid)
+        self._kill_leftovers()
 
     def _terminate(self) -> None:
         super()._terminate()
-        for pid in self.pids:  # a state-transfer script left behind by a failed start
-            _kill_group(pid)
+        self._kill_leftovers()  # a state-transfer script left behind by a failed start
+
+    def _kill_leftovers(self) -> None:
+        """SIGKILL what is left of the sessions this node's servers were started in: processes
+        whose process group and session are one of those servers' pids and whose command line
+        names this node's directory (so a pid reused by someone else is never touched)."""
+        if self.base is None:
+            return
+        marker, ours = str(self.base), set(self.pids)
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                group, session = int(fields[2]), int(fields[3])
+                if group not in ours or session != group:
+                    continue
+                if marker in (stat.parent / "cmdline").read_bytes().decode(errors="replace"):
+                    os.kill(int(stat.parent.name), signal.SIGKILL)
+            except (OSError, IndexError, ValueError):
+                continue  # gone meanwhile, or not ours to read
 
     def start_node(self) -> None:
         """Start (first time: datadir and all) and note that later starts join."""
@@ -203,12 +219,6 @@ class GaleraNode(PrivateMariaDB):
         """Start the stopped server again on its ports and datadir (it joins the others)."""
         if not self._launch(last_attempt=True):
             raise PrivateMariaDBError(f"node {self.number} could not start again on {self.port}")
-
-
-def _kill_group(pgid: int) -> None:
-    """SIGKILL what is left of a process group this module created (a node's own session)."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pgid, signal.SIGKILL)
 
 
 class GaleraCluster:
