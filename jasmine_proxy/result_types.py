@@ -330,7 +330,9 @@ def mysql_type(node: exp.Expression) -> ColumnType | None:
         text = node.this
         if node.is_string:
             return TEXT_TYPE
-        if re.fullmatch(r"\d+", text):
+        if re.fullmatch(r"\d+", text):  # past BIGINT UNSIGNED, MySQL reads a DECIMAL
+            if int(text) >= 2**64:
+                return ColumnType(DECIMAL, 0)
             return ColumnType(LONG if int(text) < 2**31 else LONGLONG)
         if re.fullmatch(r"\d*\.\d*", text):
             return ColumnType(DECIMAL, len(text.split(".")[1]))
@@ -346,6 +348,9 @@ def mysql_type(node: exp.Expression) -> ColumnType | None:
     if isinstance(node, _PREDICATES):
         return ColumnType(LONG)
     if isinstance(node, exp.Neg):
+        inner = node.this
+        if isinstance(inner, exp.Literal) and inner.is_int and int(inner.this) > 2**63:
+            return ColumnType(DECIMAL, 0)  # -9223372036854775809 is a DECIMAL
         return mysql_type(node.this)
     if isinstance(node, exp.Column):
         derived = _DERIVED.get().get(node.table)

@@ -753,6 +753,13 @@ def _function(node: exp.Expression) -> exp.Expression:
         ):  # text compared without a column's collation: MySQL's default one (_ci, PAD SPACE)
             node.set("this", exp.Collate(this=left, expression=exp.var("jasmine_ci")))
         return node
+    if isinstance(node, (exp.In, exp.Between)) and _literal_text(node.this):
+        others = (
+            node.expressions if isinstance(node, exp.In) else [node.args["low"], node.args["high"]]
+        )
+        if others and all(_literal_text(x) for x in others):  # 'A' IN ('a'): _ci as well
+            node.set("this", exp.Collate(this=node.this, expression=exp.var("jasmine_ci")))
+        return node
     if isinstance(node, exp.NumberToStr):  # FORMAT(x, d[, locale]), sqlite_numbers
         exact = node.args.get("exact")
         if exact is None:
@@ -1087,6 +1094,10 @@ def _substring(node: exp.Expression) -> exp.Expression:
     native = native and (length is None or (isinstance(length, exp.Literal) and length.is_int))
     args = [value, start, *([length] if length is not None else [])]
     return _call("substr" if native else "jasmine_substring", *args)
+
+
+def _literal_text(node: exp.Expression) -> bool:
+    return isinstance(node, exp.Literal) and node.is_string
 
 
 def _ordered_group_concat(node: exp.GroupConcat) -> exp.Expression:
