@@ -27,9 +27,10 @@ from sqlalchemy.engine import Connection, Engine
 from jasmine_proxy.errors import ConfigError, NameTaken, NoSuchMaterialization
 from jasmine_proxy.options import Options
 from jasmine_proxy.plan import Name, Plan
-from jasmine_proxy.retry import on_deadlock
+from jasmine_proxy.retry import DEADLOCK, on_deadlock, run_again_on
 
 VERSION = 2
+TABLE_EXISTS, DUPLICATE_KEY = 1050, 1062  # ER_TABLE_EXISTS_ERROR, ER_DUP_ENTRY
 #: a step's claim lapses this long after its holder last renewed it: how soon a dead process's
 #: step is taken over (JASMINE_LEASE_SECONDS: shorter in tests, longer on a slow network)
 LEASE_SECONDS = float(os.environ.get("JASMINE_LEASE_SECONDS", "30"))
@@ -189,9 +190,11 @@ class Catalog:
 
     # -- set-up ------------------------------------------------------------------------------
 
-    @on_deadlock
+    @run_again_on(DEADLOCK, TABLE_EXISTS, DUPLICATE_KEY)
     def open(self) -> None:
-        """Create the catalog if missing, upgrade it in place if older; idempotent."""
+        """Create the catalog if missing, upgrade it in place if older; idempotent. Processes
+        opening it at once (proxies starting on every node of a cluster) race to create a table
+        or the version row: a loser (1050, 1062; 1213 on Galera) runs again and finds it."""
         with self.engine.begin() as conn:
             if self.schema is not None:
                 conn.exec_driver_sql(

@@ -25,7 +25,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any, ParamSpec, TypeVar
 
 logger = logging.getLogger(__name__)
@@ -71,9 +71,13 @@ def retries() -> int:
 
 
 def retrying(
-    action: Callable[[int], T], what: str = "a transaction", attempts: int = ATTEMPTS
+    action: Callable[[int], T],
+    what: str = "a transaction",
+    attempts: int = ATTEMPTS,
+    codes: Collection[int] = (DEADLOCK,),
 ) -> T:
-    """`action(attempt)` (attempt 0, 1, ...), run again while it fails with 1213.
+    """`action(attempt)` (attempt 0, 1, ...), run again while it fails with 1213 (or another
+    of `codes`: a race that running again settles).
 
     `action` must be a whole transaction (or statements each in autocommit) that may run again
     from the start: 1213 means the backend rolled it back.
@@ -94,21 +98,33 @@ def retrying(
         try:
             return action(attempt)
         except Exception as exc:
-            if not is_deadlock(exc) or attempt == attempts - 1:
+            code = error_code(exc)
+            if code not in codes or attempt == attempts - 1:
                 raise
             wait = min(MAX_WAIT, FIRST_WAIT * 2**attempt) * random.uniform(0.5, 1.5)
             with _lock:
                 _retried += 1
-            logger.info("retry: 1213 in %s (attempt %d), again in %.3f s", what, attempt + 1, wait)
+            logger.info(
+                "retry: %s in %s (attempt %d), again in %.3f s", code, what, attempt + 1, wait
+            )
             time.sleep(wait)
     raise AssertionError("unreachable")  # the last attempt returned or raised
 
 
-def on_deadlock(function: Callable[P, T]) -> Callable[P, T]:
-    """`function` (one whole transaction) run again while it fails with 1213 (see `retrying`)."""
+def run_again_on(*codes: int) -> Callable[[Callable[P, T]], Callable[P, T]]:
+    """A decorator: the function (one whole transaction) run again while it fails with one of
+    `codes` (see `retrying`)."""
 
-    @functools.wraps(function)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
-        return retrying(lambda _: function(*args, **kwargs), function.__qualname__)
+    def decorate(function: Callable[P, T]) -> Callable[P, T]:
+        @functools.wraps(function)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+            name = function.__qualname__
+            return retrying(lambda _: function(*args, **kwargs), name, codes=codes)
 
-    return wrapper
+        return wrapper
+
+    return decorate
+
+
+#: the function (one whole transaction) run again while it fails with 1213
+on_deadlock = run_again_on(DEADLOCK)
