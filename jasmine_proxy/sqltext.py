@@ -46,7 +46,11 @@ _MODIFIERS = {"DISTINCT", "ALL", "DISTINCTROW", "SQL_CALC_FOUND_ROWS", "SQL_NO_C
 
 
 def select_list_texts(sql: str) -> list[str] | None:
-    """The select list of the outermost SELECT, split into items as typed."""
+    """The select list of the outermost SELECT, split into items as typed (the text of
+    executable comments included, optimizer hints left out, as MariaDB names them)."""
+    from jasmine_proxy.translate import executable_comments
+
+    sql = executable_comments(sql)
     try:
         tokens = sqlglot.Dialect.get_or_raise("mysql").tokenize(sql)
     except Exception:

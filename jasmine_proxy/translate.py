@@ -104,9 +104,60 @@ def check_sql_mode(value: object) -> None:
         raise unsupported(f"sql_mode {','.join(refused)}")
 
 
+#: the versions executable comments are compared with: `/*!NNNNN ...*/` (MySQL's numbering)
+#: runs up to 5.7.99, as on MariaDB; `/*!NNNNNN` and `/*M!NNNNNN` up to 10.11.99
+MYSQL_COMMENT_VERSION, MARIADB_COMMENT_VERSION = 50799, 101199
+_SPECIAL_COMMENT = re.compile(r"/\*(M?)!(\d*)|/\*\+")
+
+
+_KEYS_SWITCH = re.compile(r"\s*ALTER\s+TABLE\s+\S+\s+(?:DISABLE|ENABLE)\s+KEYS\s*;?\s*$", re.I)
+
+
+def executable_comments(sql: str) -> str:
+    """MySQL's `/*!50001 text */` and MariaDB's `/*M!100100 text */` as `text` (what the server
+    runs; mysqldump writes SET NAMES, CREATE VIEW and more that way), one for a newer
+    version dropped; optimizer hints `/*+ ... */` dropped (MariaDB ignores them). Quoted text
+    is left alone."""
+    if "/*" not in sql:
+        return sql
+    out: list[str] = []
+    i, n = 0, len(sql)
+    while i < n:
+        ch = sql[i]
+        if ch in "'\"`":
+            j = i + 1
+            while j < n and sql[j] != ch:
+                j += 2 if sql[j] == "\\" and ch != "`" else 1
+            out.append(sql[i : j + 1])
+            i = j + 1
+            continue
+        m = _SPECIAL_COMMENT.match(sql, i) if ch == "/" else None
+        if m is None:
+            out.append(ch)
+            i += 1
+            continue
+        end = sql.find("*/", m.end())
+        end = n if end < 0 else end
+        body = sql[m.end() : end]
+        if m.group(0) != "/*+":
+            version = m.group(2)
+            limit = (
+                MARIADB_COMMENT_VERSION if m.group(1) or len(version) > 5 else MYSQL_COMMENT_VERSION
+            )
+            if not version or int(version) <= limit:
+                out.append(f" {body} ")
+        i = end + 2
+    return "".join(out)
+
+
 def parse(sql: str) -> exp.Expression:
     """Exactly one MySQL statement; a syntax error is MySQL's 1064."""
-    text = _normalise_replace(sql)
+    readable = executable_comments(sql)
+    if not readable.strip() and sql.strip() and _SPECIAL_COMMENT.search(sql):
+        return exp.Set(expressions=[])  # only a newer version's comment: nothing to do, OK
+    if _KEYS_SWITCH.match(readable):  # mysqldump's DISABLE/ENABLE KEYS: a no-op on InnoDB too
+        return exp.Set(expressions=[])
+    text = _normalise_replace(readable)
     try:
         statements = [s for s in sqlglot.parse(text, read="mysql") if s is not None]
     except ParseError as exc:
@@ -121,7 +172,7 @@ def parse(sql: str) -> exp.Expression:
             "embedded backend"
         )
     statement = cast(exp.Expression, statements[0])
-    if isinstance(sql, str) and text is not sql:
+    if _REPLACE.match(executable_comments(sql)):
         statement.set("alternative", "REPLACE")
     _check_arguments(statement)
     return statement
@@ -139,9 +190,12 @@ def _check_arguments(statement: exp.Expression) -> None:
         raise parameter_count(mysql_name(call.sql_name()))
 
 
+_REPLACE = re.compile(r"(\s*)REPLACE(\s)", re.IGNORECASE)
+
+
 def _normalise_replace(sql: str) -> str:
     """sqlglot reads MySQL's REPLACE [INTO] as an opaque command; read it as an INSERT."""
-    m = re.match(r"(\s*)REPLACE(\s)", sql, re.IGNORECASE)
+    m = _REPLACE.match(sql)
     if not m:
         return sql
     return f"{m.group(1)}INSERT{m.group(2)}{sql[m.end() :]}"
@@ -753,6 +807,13 @@ def _function(node: exp.Expression) -> exp.Expression:
         ):  # text compared without a column's collation: MySQL's default one (_ci, PAD SPACE)
             node.set("this", exp.Collate(this=left, expression=exp.var("jasmine_ci")))
         return node
+    if (
+        isinstance(node, exp.Like)
+        and not isinstance(node.parent, exp.Escape)
+        and _literal_text(node.expression)
+        and "\\" in node.expression.this
+    ):  # 'a%b' LIKE 'a\%b': backslash is MySQL's default LIKE escape, SQLite has none
+        return exp.Escape(this=node, expression=exp.Literal.string("\\"))
     if isinstance(node, (exp.In, exp.Between)) and _literal_text(node.this):
         others = (
             node.expressions if isinstance(node, exp.In) else [node.args["low"], node.args["high"]]

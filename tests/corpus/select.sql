@@ -669,3 +669,47 @@ SELECT 18446744073709551615, 18446744073709551616, -9223372036854775809, -922337
 -- > types: ["LONGLONG", "NEWDECIMAL", "NEWDECIMAL", "LONGLONG", "NEWDECIMAL"]
 -- > rows: 1
 -- > (18446744073709551615, Decimal('18446744073709551616'), Decimal('-9223372036854775809'), -9223372036854775808, Decimal('99999999999999999999999999999999999999999999999999999999999999999'))
+
+-- case: executable_comments_hints_and_like_escape
+-- note: /*!NNNNN ... */ runs its text (up to 5.7.99), /*M!NNNNNN ... */ up to 10.11.99,
+-- note: optimizer hints are ignored, backslash is LIKE's default escape character
+/*!40101 SELECT 1 */;
+-- expect
+-- > names: ["1"]
+-- > types: ["LONG"]
+-- > rows: 1
+-- > (1,)
+/*M!100100 SELECT 2 */;
+-- expect
+-- > names: ["2"]
+-- > types: ["LONG"]
+-- > rows: 1
+-- > (2,)
+SELECT 1 /*!, 2 */, 3 /*!80000 , 4 */;
+-- expect
+-- > names: ["1", "2", "3"]
+-- > types: ["LONG", "LONG", "LONG"]
+-- > rows: 1
+-- > (1, 2, 3)
+/*!99999 SELECT 3 */;
+-- expect: ok
+-- > ok
+SELECT /*+ MAX_EXECUTION_TIME(1000) */ 1;
+-- expect
+-- > names: ["1"]
+-- > types: ["LONG"]
+-- > rows: 1
+-- > (1,)
+SELECT 'a\\b' LIKE 'a\\\\b', 'a%b' LIKE 'a\%b', 'axb' LIKE 'a\%b', 'a_b' LIKE 'a\_b', 'axb' LIKE 'a\_b';
+-- expect
+-- > names: ["'a\\\\b' LIKE 'a\\\\\\\\b'", "'a%b' LIKE 'a\\%b'", "'axb' LIKE 'a\\%b'", "'a_b' LIKE 'a\\_b'", "'axb' LIKE 'a\\_b'"]
+-- > types: ["LONG", "LONG", "LONG", "LONG", "LONG"]
+-- > rows: 1
+-- > (1, 1, 0, 1, 0)
+/*!50001 CREATE VIEW v AS SELECT 1 AS x */;
+SELECT * FROM v;
+-- expect
+-- > names: ["x"]
+-- > types: ["LONG"]
+-- > rows: 1
+-- > (1,)
