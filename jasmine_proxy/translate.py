@@ -49,6 +49,7 @@ from typing import cast
 import sqlglot
 from sqlglot import ErrorLevel, exp
 from sqlglot.errors import ParseError, UnsupportedError
+from sqlglot.tokens import TokenType
 
 from jasmine_proxy import tabledef
 from jasmine_proxy.errors import GrammarError, JasmineError, UnsupportedStatement
@@ -113,6 +114,42 @@ _SPECIAL_COMMENT = re.compile(r"/\*(M?)!(\d*)|/\*\+")
 _KEYS_SWITCH = re.compile(r"\s*ALTER\s+TABLE\s+\S+\s+(?:DISABLE|ENABLE)\s+KEYS\s*;?\s*$", re.I)
 
 
+#: statement modifiers that change nothing on SQLite (priorities, the query cache, result
+#: size hints, join order); sqlglot does not read them
+_NO_OP_MODIFIERS = frozenset({
+    "LOW_PRIORITY", "HIGH_PRIORITY", "QUICK", "SQL_NO_CACHE", "SQL_CACHE", "SQL_BUFFER_RESULT",
+    "SQL_SMALL_RESULT", "SQL_BIG_RESULT", "STRAIGHT_JOIN",
+})  # fmt: skip
+_MODIFIED = frozenset({"SELECT", "INSERT", "UPDATE", "DELETE", "REPLACE", "DISTINCT", "ALL",
+                       "DISTINCTROW", "IGNORE"})  # fmt: skip
+
+
+def _without_no_op_modifiers(sql: str) -> str:
+    """`SELECT SQL_NO_CACHE ...`, `INSERT LOW_PRIORITY ...`, `DELETE QUICK ...` without the
+    modifier; `a STRAIGHT_JOIN b` as `a JOIN b`."""
+    upper = sql.upper()
+    if not any(word in upper for word in _NO_OP_MODIFIERS):
+        return sql
+    try:
+        tokens = sqlglot.Dialect.get_or_raise("mysql").tokenize(sql)
+    except Exception:  # the parser reports the syntax error
+        return sql
+    out, pos, previous = [], 0, ""
+    for tok in tokens:
+        word = tok.text.upper() if tok.token_type != TokenType.STRING else ""
+        if word in _NO_OP_MODIFIERS and (previous in _MODIFIED or previous in _NO_OP_MODIFIERS):
+            out.append(sql[pos : tok.start])
+            pos = tok.end + 1
+            previous = word
+            continue
+        if word == "STRAIGHT_JOIN":  # the join operator
+            out.append(sql[pos : tok.start] + "JOIN")
+            pos = tok.end + 1
+        previous = word
+    out.append(sql[pos:])
+    return "".join(out)
+
+
 def executable_comments(sql: str) -> str:
     """MySQL's `/*!50001 text */` and MariaDB's `/*M!100100 text */` as `text` (what the server
     runs; mysqldump writes SET NAMES, CREATE VIEW and more that way), one for a newer
@@ -157,7 +194,7 @@ def parse(sql: str) -> exp.Expression:
         return exp.Set(expressions=[])  # only a newer version's comment: nothing to do, OK
     if _KEYS_SWITCH.match(readable):  # mysqldump's DISABLE/ENABLE KEYS: a no-op on InnoDB too
         return exp.Set(expressions=[])
-    text = _normalise_replace(readable)
+    text = _normalise_replace(_without_no_op_modifiers(readable))
     try:
         statements = [s for s in sqlglot.parse(text, read="mysql") if s is not None]
     except ParseError as exc:

@@ -713,3 +713,41 @@ SELECT * FROM v;
 -- > types: ["LONG"]
 -- > rows: 1
 -- > (1,)
+
+-- case: no_op_statement_modifiers
+-- note: priorities, query-cache and result-size hints and STRAIGHT_JOIN change nothing on
+-- note: the embedded default; they were a syntax error there
+CREATE TABLE t (id INT PRIMARY KEY, n INT);
+INSERT LOW_PRIORITY INTO t VALUES (13, 1);
+-- expect: affected
+-- > ok: affected=1
+INSERT HIGH_PRIORITY IGNORE INTO t VALUES (14, 2), (13, 5);
+-- expect: affected
+-- > ok: affected=1
+SELECT SQL_NO_CACHE HIGH_PRIORITY STRAIGHT_JOIN DISTINCT id FROM t ORDER BY id;
+-- expect
+-- > names: ["id"]
+-- > types: ["LONG"]
+-- > rows: 2
+-- > (13,)
+-- > (14,)
+SELECT * FROM t a STRAIGHT_JOIN t b ON a.id = b.id ORDER BY a.id;
+-- expect
+-- > names: ["id", "n", "id", "n"]
+-- > types: ["LONG", "LONG", "LONG", "LONG"]
+-- > rows: 2
+-- > (13, 1, 13, 1)
+-- > (14, 2, 14, 2)
+SELECT SQL_BUFFER_RESULT SQL_SMALL_RESULT n FROM t ORDER BY n;
+-- expect
+-- > names: ["n"]
+-- > types: ["LONG"]
+-- > rows: 2
+-- > (1,)
+-- > (2,)
+DELETE LOW_PRIORITY QUICK FROM t WHERE id >= 14;
+-- expect: affected
+-- > ok: affected=1
+UPDATE LOW_PRIORITY t SET n = 7;
+-- expect: affected
+-- > ok: affected=1
