@@ -72,6 +72,10 @@ class Scheduler:
     #: id -> (when due, deadline, event) of each idle materialization's next step, planned when
     #: its row or the outcome of its last step changed (not again on every wake-up)
     planned: dict[int, tuple[datetime, datetime, str]] = field(default_factory=dict)
+    #: materializations another scheduler refreshes (this one lost a claim on them since its
+    #: last step on them): refreshed from here only once late by a tick, so several
+    #: schedulers split the work instead of racing for the same claims on stale rows
+    theirs: set[int] = field(default_factory=set)
     _wake: trio.Event = field(default_factory=trio.Event)
 
     async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
@@ -147,6 +151,8 @@ class Scheduler:
         deadline = when
         if event == "refresh" and m.fresh_as_of is not None:
             deadline = m.fresh_as_of + timedelta(seconds=m.options.target_lag)
+            if m.id in self.theirs:  # the other one's: taken over once clearly late
+                when = max(when, deadline + timedelta(seconds=self.tick))
         # several schedulers see the same due steps: each orders near deadlines its own way (a
         # stable nudge of up to 5% of the lag), so they do not all race for the same claims
         share = (hash((self.owner, m.id)) % 1000) / 1000
@@ -218,11 +224,13 @@ class Scheduler:
                 except IllegalStep as exc:  # someone else got there first, or state moved on
                     logger.debug("scheduler: %s %s not run: %s", m.qualified, event, exc)
                     self.known.pop(m.id, None)  # wait for the next catalog read
+                    self.theirs.add(m.id)
                     return
                 except Exception:
                     logger.exception("scheduler: %s %s crashed", m.qualified, event)
                     self._failed(m)
                     return
+                self.theirs.discard(m.id)
                 if outcome.after is None:
                     self.known.pop(m.id, None)
                 else:

@@ -49,6 +49,28 @@ def test_a_refresh_starts_early_enough_to_end_within_the_lag() -> None:
     assert s.next_event(m, T + timedelta(seconds=40)) == "refresh"
 
 
+def test_another_schedulers_refresh_is_taken_over_only_once_late_by_a_tick() -> None:
+    s = scheduler()
+    m = materialization(SNAPSHOT)
+    s.plan(m)
+    assert s.planned[m.id][0] == T + timedelta(seconds=60 - 0.05 - 6)
+    s.theirs.add(m.id)  # it lost a claim on it: another scheduler refreshes it
+    s.plan(m)
+    assert s.planned[m.id][0] == T + timedelta(seconds=60 + s.tick)
+    assert s.due(T + timedelta(seconds=60)) == ([], s.tick)
+
+
+def test_due_steps_come_earliest_deadline_first() -> None:
+    s = scheduler()
+    slow = materialization(SNAPSHOT)  # 1 minute, fresh as of T
+    quick = replace(materialization(SNAPSHOT.replace("1 minute", "1 second")), id=2, fresh_as_of=T)
+    for m in (slow, quick):
+        s.known[m.id] = m
+        s.plan(m)
+    work, _ = s.due(T + timedelta(minutes=5))
+    assert [(m.id, event) for m, event, _ in work] == [(2, "refresh"), (1, "refresh")]
+
+
 def test_a_refresh_that_takes_longer_than_the_lag_starts_at_once() -> None:
     s = scheduler()
     m = materialization(SNAPSHOT)
