@@ -13,19 +13,32 @@ straight from MariaDB: a materialization is *within* its target at a sample when
 most target_lag old (now - the start of its last refresh). Reported per run:
 
 * share of (materialization, sample) pairs within the target, overall and per target lag;
-* refreshes per second (the events table), and refreshes failed;
-* the workers' CPU (utime + stime from /proc) per second of wall time and per refresh;
+* refreshes per second (the events table; the report heads them with the least the lag mix
+  needs, one refresh per target lag each), refreshes failed, a refresh's mean duration;
+* the workers' CPU (utime + stime from /proc) per second of wall time and per refresh, and
+  MariaDB's (its whole process: other clients of the server count too);
+* statements per refresh (the server's Questions counter: all clients);
 * the worst staleness / target_lag ratio seen.
 
 Target: over 99% within target with 500 materializations. On this 2-core machine MariaDB, the
-workers and this script share the cores; the report says how busy the host was.
+workers and this script share the cores; the report says how busy the host was. Where it
+breaks (README, Performance): a snapshot refresh is three DDL statements, which MariaDB runs
+here at about 40 refreshes' worth per second however many connections ask (the 500 need at
+least 155/s; about 100 materializations of this mix are kept within lag); an incremental one
+(``--strategy auto``) is DML only but costs about 20 ms of CPU (worker and MariaDB), so two
+cores give at most about 100/s; a second worker adds no cores.
+
+``--baseline DIR`` (a checkout of other code, ``git archive REV | tar -x -C DIR``): each run is
+also made with that code's workers, alternately, so the two are compared under the same load.
+``--workers 1,2`` chooses the runs; ``--keep`` and ``--reuse`` keep the set-up for another run.
 
 ``--galera``: the same on a 3-node MariaDB Galera cluster of its own on loopback
 (tests/galera.py; 15-25 s to start): 200 materializations by default, three workers, one beside
 each node (the set-up, the writer and the samples use node 1); the report adds the transactions
 the workers ran again after a 1213 (Galera's certification conflicts).
 
-Usage: ``python benchmarks/scheduler.py [--quick] [--materializations N] [--seconds S]``
+Usage: ``python benchmarks/scheduler.py [--quick] [--materializations N] [--seconds S]
+[--strategy S] [--workers 1,2] [--baseline DIR] [--keep] [--reuse] [--galera]``
 (``--quick``: 100 materializations, 20 s per run).
 """
 
@@ -69,6 +82,23 @@ def connect(**kwargs: object) -> pymysql.connections.Connection:
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_pid() -> int | None:
+    """MariaDB's process on this host (its CPU is reported beside the workers')."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if stat.read_text().split(" ", 2)[1] in ("(mariadbd)", "(mysqld)"):
+                return int(stat.parent.name)
+        except OSError:
+            continue
+    return None
+
+
+def questions(cur: pymysql.cursors.Cursor) -> int:
+    """Statements the server has run (all clients: other load on the server counts too)."""
+    cur.execute("SHOW GLOBAL STATUS LIKE 'Questions'")
+    return int(cur.fetchone()[1])
 
 
 def host_busy() -> tuple[float, float]:
@@ -121,12 +151,16 @@ def setup(count: int, strategy: str) -> None:
 class Run:
     workers: int
     seconds: float
+    label: str = ""
     samples: dict[int, list[bool]] = field(default_factory=lambda: defaultdict(list))
     worst: float = 0.0
     refreshes: int = 0
     failures: int = 0
+    duration_ms: float = 0.0  # a refresh's mean duration (claim to outcome, the events table)
     retries: int = 0  # transactions run again after a 1213 (the workers' logs)
     cpu: float = 0.0
+    server_cpu: float = 0.0
+    statements: int = 0
     busy: float = 0.0
     errors: list[str] = field(default_factory=list)
 
@@ -139,8 +173,9 @@ def writer(stop: threading.Event) -> None:
             time.sleep(0.02)
 
 
-def measure(workers: int, seconds: float) -> Run:
-    run = Run(workers, seconds)
+def measure(workers: int, seconds: float, root: Path = ROOT, label: str = "") -> Run:
+    """One run: `workers` worker processes of the code in `root` for `seconds`."""
+    run = Run(workers, seconds, label or f"{workers} worker(s)")
     env = {**os.environ}
     procs = [
         subprocess.Popen(
@@ -157,7 +192,7 @@ def measure(workers: int, seconds: float) -> Run:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
-            cwd=ROOT,
+            cwd=root,
             env=env,
         )
         for k in range(workers)
@@ -169,7 +204,7 @@ def measure(workers: int, seconds: float) -> Run:
     ]
     for t in readers:
         t.start()
-    time.sleep(5)  # start-up and the first refreshes of everything stale
+    time.sleep(10)  # start-up and the first refreshes of everything stale
     stop = threading.Event()
     write = threading.Thread(target=writer, args=(stop,), daemon=True)
     write.start()
@@ -177,6 +212,9 @@ def measure(workers: int, seconds: float) -> Run:
         cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {CATALOG}.events")
         first_event = int(cur.fetchone()[0])
         cpu0 = sum(cpu_seconds(p.pid) for p in procs)
+        server = server_pid() if len(PORTS) == 1 else None  # (one of Galera's three: no)
+        server0 = cpu_seconds(server) if server else 0.0
+        questions0 = questions(cur)
         total0, idle0 = host_busy()
         end = time.monotonic() + seconds
         while time.monotonic() < end:
@@ -189,20 +227,24 @@ def measure(workers: int, seconds: float) -> Run:
                 run.worst = max(run.worst, age / lag)
             time.sleep(0.5)
         cpu1 = sum(cpu_seconds(p.pid) for p in procs)
+        server1 = cpu_seconds(server) if server else 0.0
+        run.statements = questions(cur) - questions0
         total1, idle1 = host_busy()
         cur.execute(
-            f"SELECT COUNT(*), SUM(error IS NOT NULL) FROM {CATALOG}.events "
+            f"SELECT COUNT(*), SUM(error IS NOT NULL), AVG(duration_ms) FROM {CATALOG}.events "
             "WHERE id > %s AND event = 'refresh'",
             (first_event,),
         )
-        count, failed = cur.fetchone()
+        count, failed, mean = cur.fetchone()
     stop.set()
     for p in procs:
         p.send_signal(signal.SIGTERM)
     for p in procs:
         p.wait(60)
     run.refreshes, run.failures = int(count), int(failed or 0)
+    run.duration_ms = float(mean or 0)
     run.cpu = cpu1 - cpu0
+    run.server_cpu = server1 - server0
     run.busy = 1 - (idle1 - idle0) / max(1.0, total1 - total0)
     for log in logs:
         run.errors += [line.rstrip() for line in log if " ERROR " in line or "Traceback" in line]
@@ -220,8 +262,10 @@ def _lag(options: str) -> float:
 
 
 def report(count: int, strategy: str, runs: list[Run]) -> None:
+    needed = sum(1 / LAGS[i % len(LAGS)] for i in range(count))
     print(f"\n{count} {strategy} materializations, {SOURCES} source tables, writes ~50 rows/s")
-    header = f"{'':32}" + "".join(f"{f'{r.workers} worker(s)':>16}" for r in runs)
+    print(f"(one refresh per target lag each, at the least: {needed:.0f} refreshes/s)")
+    header = f"{'':32}" + "".join(f"{r.label:>16}" for r in runs)
     print(header)
 
     def row(label: str, values: list[str]) -> None:
@@ -236,9 +280,19 @@ def report(count: int, strategy: str, runs: list[Run]) -> None:
     row("worst staleness / target", [f"{r.worst:.2f}" for r in runs])
     row("refreshes/s", [f"{r.refreshes / r.seconds:.1f}" for r in runs])
     row("refreshes failed", [str(r.failures) for r in runs])
+    row("refresh duration, mean", [f"{r.duration_ms:.0f} ms" for r in runs])
     row("1213 retries", [str(r.retries) for r in runs])
     row("workers' CPU, s per s", [f"{r.cpu / r.seconds:.2f}" for r in runs])
     row("workers' CPU per refresh", [f"{1000 * r.cpu / max(1, r.refreshes):.1f} ms" for r in runs])
+    row("MariaDB CPU, s per s", [f"{r.server_cpu / r.seconds:.2f}" for r in runs])
+    row(
+        "MariaDB CPU per refresh",
+        [f"{1000 * r.server_cpu / max(1, r.refreshes):.1f} ms" for r in runs],
+    )
+    row(
+        "statements per refresh (all)",
+        [f"{r.statements / max(1, r.refreshes):.1f}" for r in runs],
+    )
     row("host busy", [f"{100 * r.busy:.0f}%" for r in runs])
     for r in runs:
         for line in r.errors[:5]:
@@ -273,15 +327,33 @@ def main() -> None:
     parser.add_argument(
         "--strategy", default="snapshot", help="USING ... (default snapshot; try auto)"
     )
+    parser.add_argument(
+        "--workers", default="1,2", help="worker processes of each run (default 1,2)"
+    )
+    parser.add_argument(
+        "--reuse", action="store_true", help="skip the set-up: reuse the databases --keep kept"
+    )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="a checkout of other code (git archive REV | tar -x -C DIR): each run is measured "
+        "with its workers too, alternately, for ratios taken under the same load",
+    )
     args = parser.parse_args()
     cluster = galera() if args.galera else None
     count = args.materializations or (200 if args.galera else 100 if args.quick else 500)
     seconds = args.seconds or (20.0 if args.quick else 60.0)
     started = time.monotonic()
-    setup(count, args.strategy)
-    print(f"set-up: {count} materializations in {time.monotonic() - started:.0f} s")
+    if not args.reuse:
+        setup(count, args.strategy)
+        print(f"set-up: {count} materializations in {time.monotonic() - started:.0f} s")
     try:
-        runs = [measure(3, seconds)] if args.galera else [measure(1, seconds), measure(2, seconds)]
+        runs = []
+        workers = "3" if args.galera and args.workers == "1,2" else args.workers
+        for w in (int(w) for w in workers.split(",")):
+            if args.baseline:
+                runs.append(measure(w, seconds, args.baseline, f"{w}w baseline"))
+            runs.append(measure(w, seconds, ROOT, f"{w}w" if args.baseline else ""))
         report(count, args.strategy, runs)
     finally:
         if not args.keep:
