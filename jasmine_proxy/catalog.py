@@ -374,16 +374,6 @@ class Catalog:
             return None if found is None else str(found)
 
     @on_deadlock
-    def note_process(self, m: Materialization, fence: int, owner: str) -> None:
-        """Record which backend process runs the step (so a taker-over can stop it)."""
-        with self.engine.begin() as conn:
-            conn.execute(
-                sa.update(self.mats)
-                .where(self.mats.c.id == m.id, self.mats.c.fence == fence)
-                .values(lease_owner=owner[:128])
-            )
-
-    @on_deadlock
     def renew(self, m: Materialization, fence: int) -> bool:
         """Extend a lease this holder still has; False once it was taken over."""
         with self.engine.begin() as conn:
