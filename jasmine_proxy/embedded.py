@@ -597,6 +597,24 @@ class EmbeddedSession(Ddl):
             insert_id = self.last_insert_id
         return Ok(affected_rows=affected, last_insert_id=insert_id)
 
+    def translate_write(self, sql: str) -> list[str]:
+        """The SQLite statements that `execute(sql)` runs for this INSERT, UPDATE or DELETE,
+        without running them: DECIMAL assignments rounded, as for a client (the embedded
+        backend puts them in the bodies of `trigger` materializations' SQLite triggers)."""
+        with self._lock:
+            statement = translate.parse(sql)
+            if not isinstance(statement, (exp.Insert, exp.Update, exp.Delete)):
+                raise translate.GrammarError(translate.syntax_error(sql))
+            tables = base_tables(statement, self.database)
+            self._prepare_assignments(statement)
+            return translate.translate(
+                statement,
+                self.database,
+                decimal_columns=self._decimal_columns(tables),
+                wide_decimal_columns=self._decimal_columns(tables, wide=True),
+                datetime_columns=self._datetime_columns(tables),
+            ).statements
+
     @staticmethod
     def _rows_given(statement: exp.Insert) -> int:
         values = statement.expression
