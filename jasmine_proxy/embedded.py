@@ -258,7 +258,7 @@ class EmbeddedSession(Ddl):
         try:
             cursor = self.conn.execute(entry.sql, params)
         except sqlite3.Error as exc:
-            raise sqlite_error(exc, entry.statement) from None
+            raise sqlite_error(exc, entry.statement, self.database) from None
         rows = self._typed_rows(cursor, entry.names, entry.types)
         entry.quick = clock.perf_counter() - started < 0.001 and len(rows.rows) <= 100
         return rows
@@ -340,7 +340,7 @@ class EmbeddedSession(Ddl):
                 raise BackendRejected(f"Unknown system variable '{param.name}'", 1193, "HY000")
 
     def _error(self, exc: sqlite3.Error, statement: exp.Expression) -> JasmineError:
-        error = sqlite_error(exc, statement)
+        error = sqlite_error(exc, statement, self.database)
         message = str(exc)
         if (
             error.code == 1048

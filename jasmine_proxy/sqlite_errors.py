@@ -44,8 +44,11 @@ _DUP_COLUMN = re.compile(r"duplicate column name: (.+)")
 _NO_FUNCTION = re.compile(r"no such function: (\w+)|wrong number of arguments to function (\w+)")
 
 
-def sqlite_error(exc: sqlite3.Error, statement: exp.Expression) -> JasmineError:
-    """The MySQL error for a SQLite failure of `statement`."""
+def sqlite_error(
+    exc: sqlite3.Error, statement: exp.Expression, database: str | None = None
+) -> JasmineError:
+    """The MySQL error for a SQLite failure of `statement` (`database`: the session's default
+    database, which MariaDB names in an unknown function's error)."""
     message = str(exc)
     if m := _NO_TABLE.match(message):
         full = m.group(1)
@@ -99,7 +102,8 @@ def sqlite_error(exc: sqlite3.Error, statement: exp.Expression) -> JasmineError:
             return parameter_count(name)
         if name in MARIADB_FUNCTIONS:  # MySQL has it, SQLite does not
             return UnsupportedStatement(f"not supported on the embedded backend: function {name}()")
-        return BackendRejected(f"FUNCTION {name} does not exist", 1305, "42000")
+        qualified = f"{database}.{name}" if database else name
+        return BackendRejected(f"FUNCTION {qualified} does not exist", 1305, "42000")
     if "'finalize' method raised error" in message and statement.find(exp.Subquery):
         return BackendRejected("Subquery returns more than 1 row", 1242, "21000")
     if "database is locked" in message or "database table is locked" in message:

@@ -115,6 +115,21 @@ def test_wrong_calls_get_mysqls_error(
     assert text in message
 
 
+def test_an_unknown_function_is_named_as_mariadb_names_it(server: Proxy) -> None:
+    """With a default database MariaDB says `FUNCTION db.f does not exist`, without one `f`."""
+    with server.connect(autocommit=True) as c:
+        with pytest.raises(pymysql.err.MySQLError) as err:
+            rows(c, "SELECT NO_SUCH_FUNCTION(1)")
+        assert err.value.args == (1305, "FUNCTION NO_SUCH_FUNCTION does not exist")
+        rows(c, "USE information_schema")
+        with pytest.raises(pymysql.err.MySQLError) as err:
+            rows(c, "SELECT NO_SUCH_FUNCTION(1)")
+        assert err.value.args == (
+            1305,
+            "FUNCTION information_schema.NO_SUCH_FUNCTION does not exist",
+        )
+
+
 def test_a_refused_sql_mode_changes_nothing(conn: pymysql.connections.Connection) -> None:
     before = rows(conn, "SELECT @@sql_mode")
     refusal(conn, "SET sql_mode = 'ANSI_QUOTES'")
