@@ -37,7 +37,8 @@ import logging
 import os
 import signal
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -163,7 +164,7 @@ def _temporal(value: Any) -> bool:
 
 def render_build(op: IncrementalBuild, catalog: str) -> list[str]:
     key = ", ".join(quote_name(c) for c in op.key)
-    pks = [quote_name(c) for c in _pair_columns(op.pairs) if c.startswith("_p")]
+    pks = [quote_name(c) for c in pair_columns(op.pairs) if c.startswith("_p")]
     statements = [sql for _, sql in op.watermarks]
     statements += [
         WRITERS,
@@ -188,7 +189,7 @@ def render_build(op: IncrementalBuild, catalog: str) -> list[str]:
 
 
 def render_refresh(op: IncrementalRefresh, catalog: str) -> list[str]:
-    changed, keys = _temp(op.target, CHANGED), _temp(op.target, KEYS)
+    changed, keys = scratch_table(op.target, CHANGED), scratch_table(op.target, KEYS)
     p = [f"`_p{i}`" for i in range(len(op.primary_key))]
     k = [f"`_k{j}`" for j in range(len(op.key))]
     floors = ", ".join(f"@jasmine_floor_{i} = @floor" for i in range(len(op.watermarks)))
@@ -245,11 +246,13 @@ def _delete_joined(table: Name, listed: str, mine: Sequence[str], theirs: Sequen
     return f"DELETE `_t` FROM {listed} AS `_l` STRAIGHT_JOIN {table.sql()} AS `_t` ON {on}"
 
 
-def _temp(target: Name, name: str) -> str:
+def scratch_table(target: Name, name: str) -> str:
+    """A refresh's scratch table `name`, in the target's schema."""
     return Name(target.schema, name).sql()
 
 
-def _pair_columns(pairs: str) -> list[str]:
+def pair_columns(pairs: str) -> list[str]:
+    """The output column names of the lineage query `pairs`."""
     tree = sqlglot.parse_one(pairs, read="mysql")
     return [str(e.alias) for e in tree.expressions if e.alias] if tree else []
 
@@ -257,7 +260,7 @@ def _pair_columns(pairs: str) -> list[str]:
 # -- running ---------------------------------------------------------------------------------
 
 
-class _Run:
+class Run:
     """One operation on the step's connection (a raw pymysql cursor: one transaction)."""
 
     def __init__(self, conn: Connection, catalog: Name | None, default_schema: str | None) -> None:
@@ -357,7 +360,7 @@ class _Run:
             raise LeaseLost(f"the lease was taken over (fence {context.fence}): nothing written")
 
 
-def _new_watermarks(
+def new_watermarks(
     context: StepContext,
     watermarks: Sequence[tuple[str, str]],
     reads: list[tuple[Any, ...]],
@@ -371,11 +374,29 @@ def _new_watermarks(
     return out
 
 
+@contextmanager
+def consistent_read(engine: Any, default_schema: str | None) -> Iterator[Any]:
+    """An unbuffered cursor in a read-only REPEATABLE READ transaction with a consistent
+    snapshot, on a connection of its own (a build's single read of its sources), committed on
+    leaving."""
+    with engine.connect() as other:
+        cur = other.connection.driver_connection.cursor(pymysql.cursors.SSCursor)
+        try:
+            cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            cur.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY")
+            if default_schema:
+                cur.execute(f"USE {quote_name(default_schema)}")
+            yield cur
+            cur.execute("COMMIT")
+        finally:
+            cur.close()
+
+
 def build(
     engine: Any, conn: Connection, op: IncrementalBuild, default_schema: str | None,
     context: StepContext,
 ) -> None:  # fmt: skip
-    run = _Run(conn, context.catalog, default_schema)
+    run = Run(conn, context.catalog, default_schema)
     reads, oldest = run.marks(op.watermarks, settle=True)
     run.execute(
         f"CREATE TABLE {op.target.sql()} ENGINE=InnoDB AS SELECT * FROM ({op.query}) AS "
@@ -402,22 +423,12 @@ def build(
         f"ADD COLUMN {HIDDEN_KEY}"
     )
     width = len(run.columns(op.target))
-    with engine.connect() as other:  # the consistent read, on a connection of its own
-        reader = other.connection.driver_connection
-        cur = reader.cursor(pymysql.cursors.SSCursor)
-        try:
-            cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            cur.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY")
-            if default_schema:
-                cur.execute(f"USE {quote_name(default_schema)}")
-            cur.execute(op.query)
-            run.insert(op.target, cur, width)
-            cur.execute(op.pairs)
-            run.insert(op.lineage, cur, len(names))
-            cur.execute("COMMIT")
-        finally:
-            cur.close()
-    watermarks = _new_watermarks(context, op.watermarks, reads, oldest, fresh=True)
+    with consistent_read(engine, default_schema) as cur:
+        cur.execute(op.query)
+        run.insert(op.target, cur, width)
+        cur.execute(op.pairs)
+        run.insert(op.lineage, cur, len(names))
+    watermarks = new_watermarks(context, op.watermarks, reads, oldest, fresh=True)
     run.save(context, watermarks)
     context.watermarks = watermarks
 
@@ -426,7 +437,7 @@ def refresh(
     conn: Connection, op: IncrementalRefresh, default_schema: str | None, context: StepContext
 ) -> int:
     """One refresh; returns how many output rows it recomputed."""
-    run = _Run(conn, context.catalog, default_schema)
+    run = Run(conn, context.catalog, default_schema)
     logger.debug("incremental refresh begins %s", op.target)
     reads, oldest = run.marks(op.watermarks)
     floors = [
@@ -438,7 +449,7 @@ def refresh(
             "SET " + ", ".join(f"@jasmine_floor_{i} = %s" for i in range(len(floors))), floors
         )
     recomputed = 0
-    temporary = f"{_temp(op.target, CHANGED)}, {_temp(op.target, KEYS)}"
+    temporary = f"{scratch_table(op.target, CHANGED)}, {scratch_table(op.target, KEYS)}"
     run.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
     run.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT")
     found: set[tuple[Any, ...]] = set()
@@ -450,7 +461,7 @@ def refresh(
         if os.environ.get(CRASH_AFTER) == "refresh:IncrementalRefresh.data":
             logger.warning("%s: killing this process before the watermarks", CRASH_AFTER)
             os.kill(os.getpid(), signal.SIGKILL)
-        watermarks = _new_watermarks(context, op.watermarks, reads, oldest, fresh=False)
+        watermarks = new_watermarks(context, op.watermarks, reads, oldest, fresh=False)
         run.save(context, watermarks)
         run.execute("COMMIT")
     except BaseException:
@@ -463,11 +474,11 @@ def refresh(
     return recomputed
 
 
-def _recompute(run: _Run, op: IncrementalRefresh, found: set[tuple[Any, ...]]) -> int:
+def _recompute(run: Run, op: IncrementalRefresh, found: set[tuple[Any, ...]]) -> int:
     """Within the refresh's transaction: the output rows of the keys the changed driving rows
     `found` fed before (the lineage) and feed now (`pairs`) recomputed, the rows that differ
     written, the lineage pairs that changed replaced."""
-    changed, keys = _temp(op.target, CHANGED), _temp(op.target, KEYS)
+    changed, keys = scratch_table(op.target, CHANGED), scratch_table(op.target, KEYS)
     width = len(op.primary_key)
     p = [f"`_p{i}`" for i in range(width)]
     k = [f"`_k{j}`" for j in range(len(op.key))]
@@ -497,7 +508,7 @@ def _recompute(run: _Run, op: IncrementalRefresh, found: set[tuple[Any, ...]]) -
 
 
 def _write_target(
-    run: _Run, op: IncrementalRefresh, affected: set[tuple[Any, ...]], keys: str, k: list[str]
+    run: Run, op: IncrementalRefresh, affected: set[tuple[Any, ...]], keys: str, k: list[str]
 ) -> int:
     """Recompute the output rows of the `affected` keys; write those that differ from the
     stored ones, delete those whose key is gone. Returns how many rows were recomputed."""

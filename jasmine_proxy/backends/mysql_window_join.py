@@ -31,7 +31,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-import pymysql
 from sqlalchemy.engine import Connection
 
 from jasmine_proxy.backends import HIDDEN_KEY, StepContext
@@ -40,10 +39,11 @@ from jasmine_proxy.backends.mysql_incremental import (
     CATALOG_UPDATE,
     CRASH_AFTER,
     WRITERS,
-    _new_watermarks,
-    _Run,
+    Run,
+    consistent_read,
     encode,
     floor_value,
+    new_watermarks,
     quote_name,
 )
 from jasmine_proxy.catalog import LeaseLost
@@ -206,7 +206,7 @@ def _events(catalog: str) -> str:
 # -- running ---------------------------------------------------------------------------------
 
 
-def _insert(run: _Run, table: Name, rows: Sequence[Sequence[Any]], column: str) -> None:
+def _insert(run: Run, table: Name, rows: Sequence[Sequence[Any]], column: str) -> None:
     """Upsert `rows` into `table` in batches (values as parameters; `%` in names escaped)."""
     if not rows:
         return
@@ -220,7 +220,7 @@ def build(
     engine: Any, conn: Connection, op: WindowJoinBuild, default_schema: str | None,
     context: StepContext,
 ) -> None:  # fmt: skip
-    run = _Run(conn, context.catalog, default_schema)
+    run = Run(conn, context.catalog, default_schema)
     reads, oldest = run.marks(op.watermarks, settle=True)
     run.cur.execute(
         f"CREATE TABLE {op.target.sql()} ENGINE=InnoDB AS SELECT * FROM ({op.query}) AS "
@@ -237,29 +237,17 @@ def build(
     hidden = f", ADD COLUMN {HIDDEN_KEY}" if nullable else ""  # a UNIQUE key is not one
     run.cur.execute(f"ALTER TABLE {op.target.sql()} ADD {kind} ({key}){hidden}")
     run.cur.execute(LATE_TABLE.format(late=op.late.sql()))
-    watermarks = _new_watermarks(context, op.watermarks, reads, oldest, fresh=True)
+    watermarks = new_watermarks(context, op.watermarks, reads, oldest, fresh=True)
     width = len(run.columns(op.target))
-    with engine.connect() as other:  # the consistent read, on a connection of its own
-        reader = other.connection.driver_connection
-        cur = reader.cursor(pymysql.cursors.SSCursor)
-        try:
-            cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            cur.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY")
-            if default_schema:
-                cur.execute(f"USE {quote_name(default_schema)}")
-            cur.execute(op.query)
-            run.insert(op.target, cur, width)
-            for i, ((label, _), (_at, _high, low)) in enumerate(
-                zip(op.watermarks, reads, strict=True)
-            ):
-                floor = floor_value(watermarks[label].get("floor"), low)
-                cur.execute(f"SET @jasmine_floor_{i} = %s", (floor,))
-                cur.execute(op.highs[i])
-                high = cur.fetchall()[0][0]
-                watermarks[_time_label(op, i)] = {"high": encode(high)}
-            cur.execute("COMMIT")
-        finally:
-            cur.close()
+    with consistent_read(engine, default_schema) as cur:
+        cur.execute(op.query)
+        run.insert(op.target, cur, width)
+        for i, ((label, _), (_at, _high, low)) in enumerate(zip(op.watermarks, reads, strict=True)):
+            floor = floor_value(watermarks[label].get("floor"), low)
+            cur.execute(f"SET @jasmine_floor_{i} = %s", (floor,))
+            cur.execute(op.highs[i])
+            high = cur.fetchall()[0][0]
+            watermarks[_time_label(op, i)] = {"high": encode(high)}
     watermarks["late"] = dict(context.watermarks.get("late") or {})  # a rebuild keeps counting
     run.save(context, watermarks)
     context.watermarks = watermarks
@@ -273,13 +261,13 @@ def refresh(
     conn: Connection, op: WindowJoinRefresh, default_schema: str | None, context: StepContext
 ) -> int:
     """One refresh; returns how many pairs it read (new ones, and any read again)."""
-    run = _Run(conn, context.catalog, default_schema)
+    run = Run(conn, context.catalog, default_schema)
     reads, oldest = run.marks(op.watermarks)
     floors = []
     for i, ((label, _), (_at, _high, low)) in enumerate(zip(op.watermarks, reads, strict=True)):
         floors.append(floor_value((context.watermarks.get(label) or {}).get("floor"), low))
         run.cur.execute(f"SET @jasmine_floor_{i} = %s", (floors[-1],))
-    watermarks = _new_watermarks(context, op.watermarks, reads, oldest, fresh=False)
+    watermarks = new_watermarks(context, op.watermarks, reads, oldest, fresh=False)
     run.cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
     run.cur.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT")
     try:
@@ -306,7 +294,7 @@ def refresh(
 
 
 def _late(
-    run: _Run, op: WindowJoinRefresh, context: StepContext, watermarks: dict[str, Any]
+    run: Run, op: WindowJoinRefresh, context: StepContext, watermarks: dict[str, Any]
 ) -> list[tuple[Any, ...]]:
     """Each stream's rows past its floor judged late or not; the event-time watermarks moved
     to the new floors. The late rows as rows of the late table."""
@@ -322,7 +310,7 @@ def _late(
 
 
 def _record_late(
-    run: _Run, op: WindowJoinRefresh, context: StepContext, found: dict[str, int]
+    run: Run, op: WindowJoinRefresh, context: StepContext, found: dict[str, int]
 ) -> None:
     """The `late` event, in the data's transaction and under the lease fence."""
     if context.catalog is None:

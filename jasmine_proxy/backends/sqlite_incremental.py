@@ -41,10 +41,15 @@ from sqlglot import exp
 
 from jasmine_proxy import translate
 from jasmine_proxy.backends import StepContext
-from jasmine_proxy.backends.mysql_incremental import encode, floor_value
+from jasmine_proxy.backends.mysql_incremental import (
+    encode,
+    floor_value,
+    pair_columns,
+    scratch_table,
+)
 from jasmine_proxy.catalog import LeaseLost
 from jasmine_proxy.embedded import EmbeddedSession
-from jasmine_proxy.plan import IncrementalBuild, IncrementalRefresh, Name
+from jasmine_proxy.plan import IncrementalBuild, IncrementalRefresh
 from jasmine_proxy.result_types import Ok
 from jasmine_proxy.sqltext import sql_literal
 
@@ -100,7 +105,7 @@ def _temporal(value: Any) -> bool:
 
 
 def render_build(op: IncrementalBuild, catalog: str) -> list[str]:
-    pks = [q(c) for c in _pair_columns(op.pairs) if c.startswith("_p")]
+    pks = [q(c) for c in pair_columns(op.pairs) if c.startswith("_p")]
     statements = [
         f"CREATE TABLE {op.target.sql()} AS SELECT * FROM ({op.query}) AS `_jasmine_q` LIMIT 0"
     ]
@@ -125,7 +130,7 @@ def render_refresh(op: IncrementalRefresh, catalog: str) -> list[str]:
 
 
 def _refresh_statements(op: IncrementalRefresh, catalog: str, nulls: int) -> list[str]:
-    changed, keys = _temp(op.target, CHANGED), _temp(op.target, KEYS)
+    changed, keys = scratch_table(op.target, CHANGED), scratch_table(op.target, KEYS)
     p = [f"`_p{i}`" for i in range(len(op.primary_key))]
     k = [f"`_k{j}`" for j in range(len(op.key))]
     statements = [
@@ -187,19 +192,10 @@ def _tuple(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else f"({', '.join(items)})"
 
 
-def _temp(target: Name, name: str) -> str:
-    return Name(target.schema, name).sql()
-
-
-def _pair_columns(pairs: str) -> list[str]:
-    tree = sqlglot.parse_one(pairs, read="mysql")
-    return [str(e.alias) for e in tree.expressions if e.alias] if tree else []
-
-
 # -- running ---------------------------------------------------------------------------------
 
 
-class _Run:
+class Run:
     """One operation on the step's engine session; `catalog` is the catalog's materializations
     table as SQLite names it (the same file)."""
 
@@ -240,7 +236,7 @@ class _Run:
             raise LeaseLost(f"the lease was taken over (fence {context.fence}): nothing written")
 
 
-def _new_watermarks(
+def new_watermarks(
     context: StepContext, watermarks: Sequence[tuple[str, str]], reads: list[tuple[Any, ...]],
     fresh: bool,
 ) -> dict[str, Any]:  # fmt: skip
@@ -254,20 +250,20 @@ def build(
     session: EmbeddedSession, op: IncrementalBuild, default_schema: str | None,
     context: StepContext, catalog: str,
 ) -> None:  # fmt: skip
-    run = _Run(session, catalog, default_schema)
+    run = Run(session, catalog, default_schema)
     run.do(f"CREATE TABLE {op.target.sql()} AS SELECT * FROM ({op.query}) AS `_jasmine_q` LIMIT 0")
     if op.key:  # UNIQUE: a key column may hold NULL (the result's columns are all nullable)
         key = ", ".join(q(c) for c in op.key)
         run.do(f"ALTER TABLE {op.target.sql()} ADD UNIQUE KEY `_jasmine_key` ({key})")
     run.do(f"CREATE TABLE {op.lineage.sql()} AS {op.pairs} LIMIT 0")
-    pks = ", ".join(q(c) for c in _pair_columns(op.pairs) if c.startswith("_p"))
+    pks = ", ".join(q(c) for c in pair_columns(op.pairs) if c.startswith("_p"))
     run.do(f"CREATE INDEX `_jasmine_driving` ON {op.lineage.sql()} ({pks})")
     run.begin()
     try:
         reads = run.marks(op.watermarks)
         run.do(f"INSERT INTO {op.target.sql()} {op.query}")
         run.do(f"INSERT INTO {op.lineage.sql()} {op.pairs}")
-        watermarks = _new_watermarks(context, op.watermarks, reads, fresh=True)
+        watermarks = new_watermarks(context, op.watermarks, reads, fresh=True)
         run.save(context, watermarks)
         run.end("COMMIT")
     except BaseException:
@@ -281,8 +277,8 @@ def refresh(
     context: StepContext, catalog: str,
 ) -> int:  # fmt: skip
     """One refresh; returns how many output rows it recomputed."""
-    run = _Run(session, catalog, default_schema)
-    changed, keys = _temp(op.target, CHANGED), _temp(op.target, KEYS)
+    run = Run(session, catalog, default_schema)
+    changed, keys = scratch_table(op.target, CHANGED), scratch_table(op.target, KEYS)
     p = [f"`_p{i}`" for i in range(len(op.primary_key))]
     k = [f"`_k{j}`" for j in range(len(op.key))]
     run.do(f"DROP TEMPORARY TABLE IF EXISTS {changed}, {keys}")
@@ -305,7 +301,7 @@ def refresh(
         if os.environ.get(CRASH_AFTER) == "refresh:IncrementalRefresh.data":
             logger.warning("%s: killing this process before the watermarks", CRASH_AFTER)
             os.kill(os.getpid(), signal.SIGKILL)
-        watermarks = _new_watermarks(context, op.watermarks, reads, fresh=False)
+        watermarks = new_watermarks(context, op.watermarks, reads, fresh=False)
         run.save(context, watermarks)
         run.end("COMMIT")
     except BaseException:
@@ -318,7 +314,7 @@ def refresh(
 
 
 def _recompute(
-    run: _Run, op: IncrementalRefresh, changed: str, keys: str, p: list[str], k: list[str]
+    run: Run, op: IncrementalRefresh, changed: str, keys: str, p: list[str], k: list[str]
 ) -> int:
     """The affected output rows deleted and recomputed; the changed rows' lineage replaced."""
     target = op.target.sql()
