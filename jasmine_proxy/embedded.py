@@ -184,6 +184,14 @@ class EmbeddedSession(Ddl):
             first = sql.split(None, 1)[0].upper() if sql.strip() else ""
             if first in _MYSQL_STATEMENTS:
                 raise unsupported(f"{first} statements")
+            if first == "DO":  # DO expr, ...: evaluated as a SELECT, the values thrown away
+                values = sql.strip().split(None, 1)[1:]
+                if not values:
+                    raise translate.GrammarError(translate.syntax_error(sql))
+                self.execute(f"SELECT {values[0]}")
+                done = Ok(affected_rows=0)
+                self._remember(done)
+                return done
             fast = self._cached_select(sql)
             if fast is not None:
                 self._remember(fast)
@@ -879,7 +887,7 @@ class EmbeddedSession(Ddl):
 #: First words of MySQL statements the embedded backend does not run (answered with 1235).
 _MYSQL_STATEMENTS = {
     "HANDLER", "LOAD", "CALL", "GRANT", "REVOKE", "INSTALL", "UNINSTALL", "CHECK", "REPAIR",
-    "CHECKSUM", "XA", "DO", "CACHE", "PURGE", "RESET", "SHUTDOWN", "BINLOG", "CHANGE", "HELP",
+    "CHECKSUM", "XA", "CACHE", "PURGE", "RESET", "SHUTDOWN", "BINLOG", "CHANGE", "HELP",
     "SIGNAL", "RESIGNAL", "GET", "IMPORT", "BACKUP",
 }  # fmt: skip
 

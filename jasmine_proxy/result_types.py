@@ -257,7 +257,7 @@ _FUNCTION_TYPES = {
     "REGEXP_REPLACE": ColumnType(LONG_BLOB),
     "UNHEX": ColumnType(VAR_STRING, binary=True),
     "FROM_BASE64": ColumnType(VAR_STRING, binary=True),
-    **dict.fromkeys(("STRCMP", "REGEXP_INSTR", "ORD", "OCTET_LENGTH", "MICROSECOND"),
+    **dict.fromkeys(("STRCMP", "REGEXP_INSTR", "ORD", "OCTET_LENGTH", "MICROSECOND", "SLEEP"),
                     ColumnType(LONG)),
     **dict.fromkeys(("BIT_LENGTH", "TIME_TO_SEC"), ColumnType(LONGLONG)),
     "COT": ColumnType(DOUBLE, 31),

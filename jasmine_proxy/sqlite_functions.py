@@ -1,7 +1,7 @@
 """MariaDB built-in functions SQLite lacks, registered under their MySQL names (the embedded
 backend's translation passes them through as written): ELT, STRCMP, REGEXP_REPLACE,
 REGEXP_SUBSTR, REGEXP_INSTR, BIN, OCT, UNHEX, ORD, COT, TO_BASE64, FROM_BASE64, OCTET_LENGTH,
-BIT_LENGTH, TIME_TO_SEC, SEC_TO_TIME, MICROSECOND, MAKEDATE. Each answers as MariaDB 10.11
+BIT_LENGTH, TIME_TO_SEC, SEC_TO_TIME, MICROSECOND, MAKEDATE, SLEEP. Each answers as MariaDB 10.11
 does (checked against the server); their result types are `result_types`'.
 
 >>> elt(2, "a", "b"), strcmp("a", "B"), regexp_replace("abc123", "[0-9]", "X")
@@ -16,6 +16,7 @@ import base64
 import binascii
 import math
 import re
+import time
 import unicodedata
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -183,6 +184,21 @@ def makedate(year: Value, day: Value) -> str | None:
         return None
 
 
+def sleep(seconds: Value) -> int:
+    """SLEEP(n): waits n seconds (nothing for NULL, a negative or a non-number), then 0.
+
+    >>> sleep(0.001), sleep(None), sleep("a"), sleep(-1)
+    (0, 0, 0, 0)
+    """
+    try:
+        wait = float(_text(seconds)) if seconds is not None else 0.0
+    except ValueError:
+        wait = 0.0
+    if wait > 0 and math.isfinite(wait):
+        time.sleep(wait)
+    return 0
+
+
 SCALARS: list[tuple[str, int, Callable[..., Any]]] = [
     ("elt", -1, elt),
     ("strcmp", 2, strcmp),
@@ -202,4 +218,5 @@ SCALARS: list[tuple[str, int, Callable[..., Any]]] = [
     ("sec_to_time", 1, sec_to_time),
     ("microsecond", 1, microsecond),
     ("makedate", 2, makedate),
+    ("sleep", 1, sleep),
 ]

@@ -70,7 +70,6 @@ UNSUPPORTED = [
     ("LOAD DATA INFILE '/tmp/none.csv' INTO TABLE t", "LOAD"),
     ("HANDLER t OPEN", "HANDLER"),
     ("XA START 'x'", "XA"),
-    ("DO 1 + 1", "DO"),
     ("EXPLAIN SELECT * FROM t", "EXPLAIN"),
     ("SELECT 1 INTO @a", ""),
     ("SELECT id FROM t GROUP BY id WITH ROLLUP", ""),
@@ -113,6 +112,18 @@ def test_wrong_calls_get_mysqls_error(
     got, message = refusal(conn, sql)
     assert got == code, message
     assert text in message
+
+
+def test_do_and_sleep_as_mariadb(conn: pymysql.connections.Connection) -> None:
+    """DO evaluates and discards (an error in it is still raised); SLEEP waits and is 0 (LONG)."""
+    with conn.cursor() as cur:
+        cur.execute("DO SLEEP(0.01), 1 + 1")
+        assert (cur.rowcount, cur.description) == (0, None)
+        cur.execute("SELECT SLEEP(0.05), SLEEP(NULL), SLEEP('a') AS x")
+        assert cur.fetchall() == ((0, 0, 0),)
+        assert [d[1] for d in cur.description] == [3, 3, 3]
+    assert refusal(conn, "DO NO_SUCH_FUNCTION(1)")[0] == 1305
+    assert refusal(conn, "DO")[0] == 1064
 
 
 def test_an_unknown_function_is_named_as_mariadb_names_it(server: Proxy) -> None:
