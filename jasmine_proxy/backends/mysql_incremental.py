@@ -374,6 +374,28 @@ def new_watermarks(
     return out
 
 
+def create_keyed(run: Run, target: Name, query: str, key: Sequence[str]) -> None:
+    """The empty `target` with the columns of `query`, keyed by `key`: its primary key, or a
+    UNIQUE key beside the hidden primary key when a key column is nullable (or no key at all)."""
+    run.execute(
+        f"CREATE TABLE {target.sql()} ENGINE=InnoDB AS SELECT * FROM ({query}) AS "
+        "`_jasmine_q` LIMIT 0"
+    )
+    if not key:
+        run.execute(f"ALTER TABLE {target.sql()} ADD COLUMN {HIDDEN_KEY}")
+        return
+    nullable = run.all(
+        "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = %s AND "
+        f"TABLE_NAME = %s AND IS_NULLABLE = 'YES' AND COLUMN_NAME IN "
+        f"({', '.join(['%s'] * len(key))})",
+        (target.schema, target.name, *key),
+    )[0][0]
+    kind = "UNIQUE KEY `_jasmine_key`" if nullable else "PRIMARY KEY"
+    columns = ", ".join(quote_name(c) for c in key)
+    hidden = f", ADD COLUMN {HIDDEN_KEY}" if nullable else ""  # a UNIQUE key is not one
+    run.execute(f"ALTER TABLE {target.sql()} ADD {kind} ({columns}){hidden}")
+
+
 @contextmanager
 def consistent_read(engine: Any, default_schema: str | None) -> Iterator[Any]:
     """An unbuffered cursor in a read-only REPEATABLE READ transaction with a consistent
@@ -398,23 +420,7 @@ def build(
 ) -> None:  # fmt: skip
     run = Run(conn, context.catalog, default_schema)
     reads, oldest = run.marks(op.watermarks, settle=True)
-    run.execute(
-        f"CREATE TABLE {op.target.sql()} ENGINE=InnoDB AS SELECT * FROM ({op.query}) AS "
-        "`_jasmine_q` LIMIT 0"
-    )
-    if op.key:
-        nullable = run.all(
-            "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = %s AND "
-            f"TABLE_NAME = %s AND IS_NULLABLE = 'YES' AND COLUMN_NAME IN "
-            f"({', '.join(['%s'] * len(op.key))})",
-            (op.target.schema, op.target.name, *op.key),
-        )[0][0]
-        kind = "UNIQUE KEY `_jasmine_key`" if nullable else "PRIMARY KEY"
-        columns = ", ".join(quote_name(c) for c in op.key)
-        hidden = f", ADD COLUMN {HIDDEN_KEY}" if nullable else ""  # a UNIQUE key is not one
-        run.execute(f"ALTER TABLE {op.target.sql()} ADD {kind} ({columns}){hidden}")
-    else:
-        run.execute(f"ALTER TABLE {op.target.sql()} ADD COLUMN {HIDDEN_KEY}")
+    create_keyed(run, op.target, op.query, op.key)
     run.execute(f"CREATE TABLE {op.lineage.sql()} ENGINE=InnoDB AS {op.pairs} LIMIT 0")
     names = run.columns(op.lineage)
     driving = ", ".join(quote_name(n) for n in names if n.startswith("_p"))

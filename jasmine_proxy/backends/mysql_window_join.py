@@ -33,7 +33,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from jasmine_proxy.backends import HIDDEN_KEY, StepContext
+from jasmine_proxy.backends import StepContext
 from jasmine_proxy.backends.mysql_incremental import (
     BATCH,
     CATALOG_UPDATE,
@@ -41,6 +41,7 @@ from jasmine_proxy.backends.mysql_incremental import (
     WRITERS,
     Run,
     consistent_read,
+    create_keyed,
     encode,
     floor_value,
     new_watermarks,
@@ -222,20 +223,7 @@ def build(
 ) -> None:  # fmt: skip
     run = Run(conn, context.catalog, default_schema)
     reads, oldest = run.marks(op.watermarks, settle=True)
-    run.cur.execute(
-        f"CREATE TABLE {op.target.sql()} ENGINE=InnoDB AS SELECT * FROM ({op.query}) AS "
-        "`_jasmine_q` LIMIT 0"
-    )
-    key = ", ".join(quote_name(c) for c in op.key)
-    nullable = run.all(
-        "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = %s AND "
-        f"TABLE_NAME = %s AND IS_NULLABLE = 'YES' AND COLUMN_NAME IN "
-        f"({', '.join(['%s'] * len(op.key))})",
-        (op.target.schema, op.target.name, *op.key),
-    )[0][0]
-    kind = "UNIQUE KEY `_jasmine_key`" if nullable else "PRIMARY KEY"
-    hidden = f", ADD COLUMN {HIDDEN_KEY}" if nullable else ""  # a UNIQUE key is not one
-    run.cur.execute(f"ALTER TABLE {op.target.sql()} ADD {kind} ({key}){hidden}")
+    create_keyed(run, op.target, op.query, op.key)
     run.cur.execute(LATE_TABLE.format(late=op.late.sql()))
     watermarks = new_watermarks(context, op.watermarks, reads, oldest, fresh=True)
     width = len(run.columns(op.target))
